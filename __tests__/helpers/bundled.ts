@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleFunctions, type FunctionBundle } from "../../stacks/bundling";
 import type { FunctionName } from "../../stacks/function-catalog";
-import { readZip } from "./zip-reader";
+import { readZip } from "../../stacks/zip";
 
 export type LambdaHandler = (event: unknown) => Promise<unknown>;
 

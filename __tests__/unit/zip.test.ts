@@ -1,5 +1,4 @@
-import { deterministicZip } from "../../stacks/zip";
-import { readZip } from "../helpers/zip-reader";
+import { deterministicZip, readZip } from "../../stacks/zip";
 
 describe("deterministicZip", () => {
   const entries = [
