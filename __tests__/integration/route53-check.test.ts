@@ -1,0 +1,92 @@
+import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { mockClient } from "aws-sdk-client-mock";
+import { handler } from "../../functions/route53-check/index";
+import { InvalidInputError } from "../../functions/shared/errors";
+
+// The deployed handler end to end; only the Route 53 API is faked.
+
+const INSTANCE_ID = "i-0123456789abcdef0";
+const REGION = "eu-west-1";
+const HEALTH_CHECK_ID = "abcdef01-2345-6789-abcd-ef0123456789";
+const route53 = mockClient(Route53Client);
+let logLines: string[];
+
+function event(settings: unknown): Record<string, unknown> {
+  return { instanceId: INSTANCE_ID, region: REGION, settings };
+}
+
+beforeEach(() => {
+  route53.reset();
+  logLines = [];
+  jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    logLines.push(String(chunk).trimEnd());
+    return true;
+  });
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+describe("route53-check handler", () => {
+  it("passes a healthy health check through the module-scope client and logs one line", async () => {
+    route53.on(GetHealthCheckStatusCommand, { HealthCheckId: HEALTH_CHECK_ID }).resolves({
+      HealthCheckObservations: [
+        { StatusReport: { Status: "Success: HTTP Status Code 200, OK" } },
+        { StatusReport: { Status: "Success: HTTP Status Code 200, OK" } },
+      ],
+    });
+
+    const result = await handler(event({ healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 0.5 }));
+
+    expect(result).toMatchObject({
+      check: "route53",
+      passed: true,
+      status: "passed",
+      reason: "2 of 2 checkers report Success (100% >= 50%)",
+      details: { healthCheckId: HEALTH_CHECK_ID, healthy: 2, total: 2, share: 1 },
+    });
+    expect(logLines).toHaveLength(1);
+    expect(JSON.parse(logLines[0] ?? "")).toEqual({
+      level: "info",
+      message: "route53 check finished",
+      fn: "route53-check",
+      region: REGION,
+      instanceId: INSTANCE_ID,
+      ...result,
+    });
+  });
+
+  it("returns failed, not a throw, for an AWS error", async () => {
+    route53
+      .on(GetHealthCheckStatusCommand)
+      .rejects(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }));
+
+    const result = await handler(event({ healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 0.5 }));
+
+    expect(result).toMatchObject({ passed: false, reason: "route53 error: Throttling: Rate exceeded" });
+  });
+
+  it.each([
+    [
+      "a malformed health check id",
+      { healthCheckId: "hc-1", minHealthyShare: 0.5 },
+      [
+        'settings.healthCheckId: "hc-1" is not a Route 53 health check id (lowercase UUID, e.g. abcdef01-2345-6789-abcd-ef0123456789)',
+      ],
+    ],
+    [
+      "minHealthyShare out of (0, 1]",
+      { healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 1.5 },
+      ["settings.minHealthyShare: must be <= 1, got 1.5"],
+    ],
+    ["no settings", undefined, ["settings: expected an object, got nothing"]],
+  ])("rejects %s with InvalidInput and never calls Route 53", async (_case, settings, problems) => {
+    const attempt = handler(event(settings));
+
+    await expect(attempt).rejects.toThrow(InvalidInputError);
+    await expect(attempt).rejects.toMatchObject({ name: "InvalidInput", problems });
+    expect(route53.calls()).toHaveLength(0);
+    expect(JSON.parse(logLines[0] ?? "")).toMatchObject({ level: "error", fn: "route53-check", problems });
+  });
+});

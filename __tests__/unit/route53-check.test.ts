@@ -1,0 +1,233 @@
+import {
+  GetHealthCheckStatusCommand,
+  type HealthCheckObservation,
+  NoSuchHealthCheck,
+  Route53Client,
+} from "@aws-sdk/client-route-53";
+import { mockClient } from "aws-sdk-client-mock";
+import { runRoute53Check } from "../../functions/route53-check/check";
+import { parseRoute53CheckEvent } from "../../functions/route53-check/input";
+import type { Route53Settings } from "../../functions/shared/contracts";
+import { InvalidInputError } from "../../functions/shared/errors";
+
+const HEALTH_CHECK_ID = "abcdef01-2345-6789-abcd-ef0123456789";
+const route53 = mockClient(Route53Client);
+const client = new Route53Client({});
+
+function observations(...statuses: string[]): HealthCheckObservation[] {
+  return statuses.map((Status, i) => ({
+    Region: "eu-west-1",
+    IPAddress: `15.177.0.${i + 1}`,
+    StatusReport: { Status, CheckedTime: new Date("2026-01-01T00:00:00Z") },
+  }));
+}
+
+const SUCCESS = "Success: HTTP Status Code 200, OK";
+const FAILURE = "Failure: Connection timed out. The endpoint or the internet connection is down.";
+
+function settings(minHealthyShare = 0.5): Route53Settings {
+  return { healthCheckId: HEALTH_CHECK_ID, minHealthyShare };
+}
+
+beforeEach(() => {
+  route53.reset();
+});
+
+describe("runRoute53Check", () => {
+  it("passes when all 3 checkers report Success", async () => {
+    route53
+      .on(GetHealthCheckStatusCommand)
+      .resolves({ HealthCheckObservations: observations(SUCCESS, SUCCESS, SUCCESS) });
+
+    const result = await runRoute53Check(settings(), { client });
+
+    expect(result).toMatchObject({
+      check: "route53",
+      passed: true,
+      status: "passed",
+      reason: "3 of 3 checkers report Success (100% >= 50%)",
+      details: { healthCheckId: HEALTH_CHECK_ID, healthy: 3, total: 3, share: 1 },
+    });
+  });
+
+  it("asks for the configured health check id, once", async () => {
+    route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: observations(SUCCESS) });
+
+    await runRoute53Check(settings(), { client });
+
+    expect(route53.commandCalls(GetHealthCheckStatusCommand).map((call) => call.args[0].input)).toEqual([
+      { HealthCheckId: HEALTH_CHECK_ID },
+    ]);
+  });
+
+  it("fails when only 1 of 3 checkers reports Success at 0.5", async () => {
+    route53
+      .on(GetHealthCheckStatusCommand)
+      .resolves({ HealthCheckObservations: observations(SUCCESS, FAILURE, FAILURE) });
+
+    const result = await runRoute53Check(settings(0.5), { client });
+
+    expect(result).toMatchObject({
+      passed: false,
+      status: "failed",
+      reason: "1 of 3 checkers report Success (33.3% < 50%)",
+      details: { healthy: 1, total: 3, share: 1 / 3 },
+    });
+  });
+
+  it("passes at exactly the threshold: 2 of 4 at 0.5", async () => {
+    route53
+      .on(GetHealthCheckStatusCommand)
+      .resolves({ HealthCheckObservations: observations(SUCCESS, FAILURE, SUCCESS, FAILURE) });
+
+    const result = await runRoute53Check(settings(0.5), { client });
+
+    expect(result).toMatchObject({
+      passed: true,
+      reason: "2 of 4 checkers report Success (50% >= 50%)",
+      details: { healthy: 2, total: 4, share: 0.5 },
+    });
+  });
+
+  it("passes at a decimal threshold that a multiplication would miss: 7 of 10 at 0.7", async () => {
+    const statuses = [...Array(7).fill(SUCCESS), ...Array(3).fill(FAILURE)];
+    route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: observations(...statuses) });
+
+    const result = await runRoute53Check(settings(0.7), { client });
+
+    expect(result).toMatchObject({ passed: true, reason: "7 of 10 checkers report Success (70% >= 70%)" });
+  });
+
+  it("requires every checker at minHealthyShare 1.0", async () => {
+    route53
+      .on(GetHealthCheckStatusCommand)
+      .resolvesOnce({ HealthCheckObservations: observations(SUCCESS, SUCCESS, SUCCESS) })
+      .resolvesOnce({ HealthCheckObservations: observations(SUCCESS, SUCCESS, FAILURE) });
+
+    const allHealthy = await runRoute53Check(settings(1), { client });
+    const oneDown = await runRoute53Check(settings(1), { client });
+
+    expect(allHealthy).toMatchObject({
+      passed: true,
+      reason: "3 of 3 checkers report Success (100% >= 100%)",
+    });
+    expect(oneDown).toMatchObject({ passed: false, reason: "2 of 3 checkers report Success (66.7% < 100%)" });
+  });
+
+  it("counts an observation without a status report as not healthy", async () => {
+    route53.on(GetHealthCheckStatusCommand).resolves({
+      HealthCheckObservations: [...observations(SUCCESS), { Region: "us-east-1", IPAddress: "15.177.1.1" }],
+    });
+
+    const result = await runRoute53Check(settings(0.6), { client });
+
+    expect(result).toMatchObject({ passed: false, details: { healthy: 1, total: 2 } });
+  });
+
+  it("fails with the calculated-check reason when there are no observations", async () => {
+    route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: [] });
+
+    const result = await runRoute53Check(settings(), { client });
+
+    expect(result).toMatchObject({
+      passed: false,
+      reason:
+        "health check has no checker observations (a calculated health check has no checkers to report)",
+      details: { healthy: 0, total: 0, share: 0 },
+    });
+  });
+
+  it("returns a failed result, not a throw, when the health check does not exist", async () => {
+    route53.on(GetHealthCheckStatusCommand).rejects(
+      new NoSuchHealthCheck({
+        message: `A health check with id ${HEALTH_CHECK_ID} does not exist.`,
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
+
+    const result = await runRoute53Check(settings(), { client });
+
+    expect(result).toMatchObject({
+      passed: false,
+      status: "failed",
+      reason: `route53 error: NoSuchHealthCheck: A health check with id ${HEALTH_CHECK_ID} does not exist.`,
+      details: { healthCheckId: HEALTH_CHECK_ID },
+    });
+  });
+
+  it("reports durationMs from the injected clock", async () => {
+    route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: observations(SUCCESS) });
+    const ticks = [50, 170.6];
+
+    const result = await runRoute53Check(settings(), { client, now: () => ticks.shift() ?? 0 });
+
+    expect(result.durationMs).toBe(121);
+  });
+});
+
+describe("parseRoute53CheckEvent", () => {
+  const valid = {
+    instanceId: "i-0123456789abcdef0",
+    region: "eu-west-1",
+    settings: { healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 0.75 },
+  };
+
+  function problemsOf(event: unknown): readonly string[] {
+    try {
+      parseRoute53CheckEvent(event);
+    } catch (err) {
+      if (err instanceof InvalidInputError) return err.problems;
+      throw err;
+    }
+    throw new Error("expected InvalidInputError");
+  }
+
+  it("returns a valid event unchanged", () => {
+    expect(parseRoute53CheckEvent(valid)).toEqual(valid);
+  });
+
+  it("defaults minHealthyShare to 0.5", () => {
+    const event = { ...valid, settings: { healthCheckId: HEALTH_CHECK_ID } };
+
+    expect(parseRoute53CheckEvent(event).settings).toEqual({
+      healthCheckId: HEALTH_CHECK_ID,
+      minHealthyShare: 0.5,
+    });
+  });
+
+  it.each([
+    ["ABCDEF01-2345-6789-ABCD-EF0123456789", "uppercase"],
+    ["abcdef01234567890abcdef0123456789", "no dashes"],
+    ["abcdef01-2345-6789-abcd-ef012345678", "one digit short"],
+  ])("rejects the health check id %s (%s)", (healthCheckId) => {
+    expect(problemsOf({ ...valid, settings: { healthCheckId } })).toEqual([
+      `settings.healthCheckId: "${healthCheckId}" is not a Route 53 health check id (lowercase UUID, e.g. abcdef01-2345-6789-abcd-ef0123456789)`,
+    ]);
+  });
+
+  it.each([
+    [0, "settings.minHealthyShare: must be > 0, got 0"],
+    [-0.5, "settings.minHealthyShare: must be > 0, got -0.5"],
+    [1.01, "settings.minHealthyShare: must be <= 1, got 1.01"],
+    ["0.5", 'settings.minHealthyShare: expected a number, got "0.5"'],
+  ])("rejects minHealthyShare %j", (minHealthyShare, problem) => {
+    expect(problemsOf({ ...valid, settings: { healthCheckId: HEALTH_CHECK_ID, minHealthyShare } })).toEqual([
+      problem,
+    ]);
+  });
+
+  it("accepts minHealthyShare 1, the top of (0, 1]", () => {
+    const event = { ...valid, settings: { healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 1 } };
+
+    expect(parseRoute53CheckEvent(event).settings.minHealthyShare).toBe(1);
+  });
+
+  it("lists every problem with its path in one error", () => {
+    expect(problemsOf({ instanceId: "i-123", settings: { minHealthyShare: 2 } })).toEqual([
+      'instanceId: "i-123" is not an EC2 instance id (i-...)',
+      "region: expected a non-empty string, got nothing",
+      "settings.healthCheckId: expected a non-empty string, got nothing",
+      "settings.minHealthyShare: must be <= 1, got 2",
+    ]);
+  });
+});
