@@ -1,0 +1,236 @@
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
+import { handler } from "../../functions/alert-opsgenie";
+import { createAlertOpsgenie } from "../../functions/alert-opsgenie/alert-opsgenie";
+import { DeliveryFailedError, InvalidInputError } from "../../functions/shared/errors";
+import { createSecretReader } from "../../functions/shared/secrets";
+import escalated from "../fixtures/events/notification-escalated.json";
+import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
+
+const secretsManager = mockClient(SecretsManagerClient);
+const API_KEY = "5b0e5f4c-9d1a-4c1e-b7a1-opsgenie-test-key";
+
+let opsgenie: CaptureServer;
+let lines: string[];
+
+beforeAll(async () => {
+  opsgenie = await startCaptureServer({ status: 202, body: '{"result":"Request will be processed"}' });
+});
+
+afterAll(async () => {
+  await opsgenie.close();
+});
+
+beforeEach(() => {
+  opsgenie.reset();
+  secretsManager.reset();
+  lines = [];
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: "first-line/opsgenie-api-key" })
+    .resolves({ SecretString: API_KEY });
+});
+
+function alert(timeoutMs = 2000) {
+  return createAlertOpsgenie({
+    readSecret: createSecretReader(new SecretsManagerClient({})),
+    fetch,
+    timeoutMs,
+    log: (line) => lines.push(line),
+  });
+}
+
+/** The escalated fixture, pointed at the capture server, with overrides. */
+function event(overrides: Record<string, unknown> = {}, apiUrl = opsgenie.url) {
+  return {
+    ...escalated,
+    notifications: { ...escalated.notifications, opsgenieApiUrl: apiUrl },
+    ...overrides,
+  };
+}
+
+interface AlertBody {
+  message: string;
+  alias: string;
+  description: string;
+  priority: string;
+  tags: string[];
+  details: Record<string, unknown>;
+}
+
+function sentBodies(): AlertBody[] {
+  return opsgenie.requests.map((r) => r.body as AlertBody);
+}
+
+describe("alert-opsgenie against a capture server", () => {
+  it("POSTs one alert to /v2/alerts with the GenieKey header and the configured priority", async () => {
+    const result = await alert()(event());
+
+    expect(result).toEqual({ delivered: true, target: "opsgenie", statusCode: 202 });
+    expect(opsgenie.requests).toHaveLength(1);
+    const request = opsgenie.requests[0];
+    expect(request?.method).toBe("POST");
+    expect(request?.path).toBe("/v2/alerts");
+    expect(request?.headers.authorization).toBe(`GenieKey ${API_KEY}`);
+    expect(request?.headers["content-type"]).toBe("application/json");
+    const body = request?.body as AlertBody;
+    expect(body.priority).toBe("P1");
+    expect(body.alias).toBe("first-line:us-east-2:i-0fedcba9876543210");
+    expect(body.tags).toEqual(["first-line", "us-east-2", "escalated", "checks-failed-after-restart"]);
+    expect(body.details).toMatchObject({
+      "run1.url.status": "failed",
+      "run1.url.reason": "HTTP 503 from https://us.example.com/health",
+      "run2.url.reason": "timed out after 10 s",
+      reason: "checks-failed-after-restart",
+      executionArn: escalated.executionArn,
+      alarmName: escalated.alarmName,
+    });
+    expect(body.description).toContain(
+      `https://us-east-2.console.aws.amazon.com/states/home?region=us-east-2#/v2/executions/details/${escalated.executionArn}`,
+    );
+  });
+
+  it("sends only string details values", async () => {
+    await alert()(event());
+
+    const values = Object.values(sentBodies()[0]?.details ?? {});
+    expect(values.length).toBeGreaterThan(10);
+    expect(values.filter((v) => typeof v !== "string")).toEqual([]);
+  });
+
+  it("keeps the message within 130 characters for a long alarm name", async () => {
+    await alert()(event({ alarmName: `first-line-us-east-2-${"very-long-alarm-name-".repeat(12)}cpu` }));
+
+    const message = sentBodies()[0]?.message ?? "";
+    expect(message).toHaveLength(130);
+    expect(message.startsWith("[first-line] i-0fedcba9876543210 in us-east-2 escalated")).toBe(true);
+    expect(message.endsWith("…")).toBe(true);
+  });
+
+  it("uses the same alias for two alerts of one instance and a different alias for another instance", async () => {
+    const send = alert();
+
+    await send(event());
+    await send(event({ reason: "cooldown", alarmName: "another-alarm" }));
+    await send(event({ instanceId: "i-0aaaaaaaaaaaaaaaa" }));
+
+    const [first, repeat, other] = sentBodies().map((b) => b.alias);
+    expect(repeat).toBe(first);
+    expect(other).toBe("first-line:us-east-2:i-0aaaaaaaaaaaaaaaa");
+    expect(other).not.toBe(first);
+  });
+
+  it("gives the same instance id in another region its own alias", async () => {
+    const send = alert();
+
+    await send(event());
+    await send(event({ region: "eu-west-1" }));
+
+    expect(sentBodies().map((b) => b.alias)).toEqual([
+      "first-line:us-east-2:i-0fedcba9876543210",
+      "first-line:eu-west-1:i-0fedcba9876543210",
+    ]);
+  });
+
+  it.each(["P3", "P5"])("passes priority %s through", async (priority) => {
+    await alert()(
+      event({
+        notifications: {
+          ...escalated.notifications,
+          opsgenieApiUrl: opsgenie.url,
+          opsgeniePriority: priority,
+        },
+      }),
+    );
+
+    expect(sentBodies()[0]?.priority).toBe(priority);
+  });
+
+  it("strips a trailing slash from the API URL and keeps a path prefix", async () => {
+    await alert()(event({}, `${opsgenie.url}/`));
+    await alert()(event({}, `${opsgenie.url}/compat/`));
+
+    expect(opsgenie.requests.map((r) => r.path)).toEqual(["/v2/alerts", "/compat/v2/alerts"]);
+  });
+
+  it("throws DeliveryFailed when OpsGenie answers 500", async () => {
+    opsgenie.reply({ status: 500, body: '{"message":"Internal error"}' });
+
+    const error = await alert()(event()).catch((err: unknown) => err);
+
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect((error as Error).name).toBe("DeliveryFailed");
+    expect((error as Error).message).toBe('opsgenie answered HTTP 500: {"message":"Internal error"}');
+  });
+
+  it("throws DeliveryFailed when OpsGenie does not answer within the timeout", async () => {
+    opsgenie.reply({ status: 202, delayMs: 5000 });
+
+    const error = await alert(150)(event()).catch((err: unknown) => err);
+
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect((error as Error).message).toBe("opsgenie did not answer within 150 ms");
+  });
+
+  it("keeps the API key out of the log, the result and the error", async () => {
+    const result = await alert()(event());
+    opsgenie.reply({ status: 401, body: `{"message":"Key ${API_KEY} is invalid"}` });
+    const error = await alert()(event()).catch((err: unknown) => err);
+
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[0] ?? "")).toEqual({
+      level: "info",
+      message: "escalation delivered",
+      function: "alert-opsgenie",
+      region: "us-east-2",
+      instanceId: "i-0fedcba9876543210",
+      executionArn: escalated.executionArn,
+      outcome: "escalated",
+      reason: "checks-failed-after-restart",
+      target: "opsgenie",
+      statusCode: 202,
+    });
+    expect(JSON.parse(lines[1] ?? "")).toMatchObject({ level: "error", errorName: "DeliveryFailed" });
+    for (const text of [...lines, JSON.stringify(result), (error as Error).message]) {
+      expect(text).not.toContain(API_KEY);
+    }
+    expect((error as Error).message).toBe(
+      'opsgenie answered HTTP 401: {"message":"Key [redacted] is invalid"}',
+    );
+  });
+
+  it("sends a key stored with a trailing newline without the newline", async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: `${API_KEY}\n` });
+
+    await alert()(event());
+
+    expect(opsgenie.requests[0]?.headers.authorization).toBe(`GenieKey ${API_KEY}`);
+  });
+
+  it("rejects an invalid event with InvalidInput before reading the key or posting", async () => {
+    const error = await alert()(
+      event({ executionArn: "not-an-arn", runs: { first: { url: { status: "broken" } } } }),
+    ).catch((err: unknown) => err);
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).problems).toEqual([
+      'executionArn: "not-an-arn" is not a Step Functions execution ARN',
+      'runs.first.url.status: expected one of "passed", "failed", "skipped", "not-run", got "broken"',
+      "runs.first.route53: expected an object, got nothing",
+      "runs.first.ssh: expected an object, got nothing",
+    ]);
+    expect(secretsManager.calls()).toHaveLength(0);
+    expect(opsgenie.requests).toHaveLength(0);
+  });
+
+  it("the deployed handler rejects an event without an instance id before reading the key", async () => {
+    const { instanceId: _instanceId, ...withoutInstance } = escalated;
+
+    const error = await handler(withoutInstance).catch((err: unknown) => err);
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).problems).toEqual([
+      "instanceId: expected a non-empty string, got nothing",
+    ]);
+    expect(secretsManager.calls()).toHaveLength(0);
+  });
+});

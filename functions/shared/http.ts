@@ -1,0 +1,111 @@
+import { DeliveryFailedError, messageOf } from "./errors";
+import { scrub } from "./log";
+
+/** The slice of a fetch response the notifiers read. */
+export interface FetchResponse {
+  readonly status: number;
+  text(): Promise<string>;
+}
+
+/** The slice of a fetch request the notifiers send. */
+export interface FetchInit {
+  readonly method: "POST";
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The fetch the notifiers call. The global `fetch` fits; tests pass it too (against a capture
+ * server on 127.0.0.1) or a stub, so no handler reaches out to a real service in tests.
+ */
+export type Fetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
+
+/** Default time a notifier waits for Slack/OpsGenie, well inside the function's own timeout. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** How much of an error response body goes into the error message (enough for "invalid_token"). */
+const BODY_EXCERPT_CHARS = 200;
+
+export interface PostJsonOptions {
+  /** Names the receiver in errors, e.g. "slack". Never the URL: a webhook URL is a secret. */
+  readonly target: string;
+  readonly url: string;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+  readonly fetch: Fetch;
+  /** @default DEFAULT_TIMEOUT_MS */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * POSTs JSON once and resolves with the status code of a 2xx answer. Anything else (non-2xx,
+ * network error, timeout) throws {@link DeliveryFailedError}: the workflow retries that error and
+ * then fails the execution, so a message is never lost silently. The error message names the
+ * target, never the URL or headers, and is scrubbed of every registered secret because runtime
+ * errors (an unparsable URL, an invalid header value) quote what they were given.
+ */
+export async function postJson(options: PostJsonOptions): Promise<{ statusCode: number }> {
+  const { target, url, body, headers = {}, fetch, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    // The body is read inside the timeout too: a server that sends headers and then stalls
+    // must not hold the function until Lambda kills it.
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...headers },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+    const text = await response.text();
+    if (response.status < 200 || response.status > 299) {
+      throw new DeliveryFailedError(
+        scrub(`${target} answered HTTP ${response.status}: ${excerpt(text) || "(empty body)"}`),
+      );
+    }
+    return { statusCode: response.status };
+  } catch (err) {
+    if (err instanceof DeliveryFailedError) throw err;
+    if (controller.signal.aborted) {
+      throw new DeliveryFailedError(`${target} did not answer within ${timeoutMs} ms`);
+    }
+    throw new DeliveryFailedError(scrub(`${target} could not be reached: ${describeFetchError(err)}`));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > BODY_EXCERPT_CHARS ? `${flat.slice(0, BODY_EXCERPT_CHARS)}…` : flat;
+}
+
+/**
+ * Node's fetch says only "fetch failed"; the useful part (ECONNREFUSED, ...) is in `cause`.
+ * Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (a test
+ * sandbox, a bundled undici), where `instanceof` says no.
+ */
+function describeFetchError(err: unknown): string {
+  const text = (value: unknown) =>
+    typeof value === "object" && value !== null && typeof (value as Error).message === "string"
+      ? (value as Error).message
+      : messageOf(value);
+  const cause = typeof err === "object" && err !== null ? (err as Error).cause : undefined;
+  return cause === undefined ? text(err) : `${text(err)} (${text(cause)})`;
+}
+
+/**
+ * True for an https URL, or an http URL on a loopback host (local simulators and tests).
+ * Webhook URLs and API keys must not travel in clear text to anywhere else.
+ */
+export function isAllowedEndpoint(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+}
