@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, relative } from "node:path";
-import { build, version as esbuildVersion } from "esbuild";
+import { type BuildOptions, build, version as esbuildVersion } from "esbuild";
 import { FUNCTION_NAMES, type FunctionName } from "./function-catalog";
 import { deterministicZip } from "./zip";
 
@@ -47,7 +47,7 @@ export interface BundleOptions {
  *   back to pure JS, which is what Lambda on arm64 gets anyway;
  * - minified, no source maps, no legal comments: small zips and no absolute paths in the bytes.
  */
-const ESBUILD_OPTIONS = {
+const ESBUILD_OPTIONS: BuildOptions = {
   bundle: true,
   platform: "node",
   target: "node24",
@@ -58,7 +58,7 @@ const ESBUILD_OPTIONS = {
   charset: "utf8",
   external: ["@aws-sdk/*", "cpu-features", "*.node"],
   logLevel: "silent",
-} as const;
+};
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -101,7 +101,7 @@ async function bundleOne(projectDir: string, dir: string, name: FunctionName): P
     write: false,
     outfile: "index.js",
   });
-  const js = out.outputFiles[0];
+  const js = out.outputFiles?.[0];
   if (!js) throw new Error(`esbuild produced no output for ${name}`);
   const zip = deterministicZip([{ name: "index.js", data: Buffer.from(js.contents) }]);
   // Write then rename so a concurrent or interrupted synth never sees half a zip.

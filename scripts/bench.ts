@@ -1,0 +1,220 @@
+/**
+ * `npm run bench`: prints one table of the numbers the issues set targets for, with the target
+ * beside each and a mark where it is missed. Timings are medians of several runs; they belong
+ * here, never in tests (the machines are noisy).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bundleFunctions } from "../stacks/bundling";
+import { AWS_REGIONS } from "../stacks/config/regions";
+import { FUNCTION_NAMES } from "../stacks/function-catalog";
+import { readZip } from "../stacks/zip";
+
+const projectDir = join(__dirname, "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+interface Row {
+  readonly what: string;
+  readonly value: string;
+  readonly target: string;
+  readonly ok: boolean | undefined;
+}
+const rows: Row[] = [];
+const add = (what: string, value: string, target = "", ok?: boolean) => {
+  rows.push({ what, value, target, ok });
+  process.stderr.write(`bench: ${what}: ${value}\n`);
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd = projectDir): number {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    const out = spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (out.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${out.stderr}\n${out.stdout}`);
+    samples.push(ms);
+  }
+  return median(samples);
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+/** A config with `count` regions, one instance each, shaped like the committed example. */
+function configWith(count: number): unknown {
+  const example = JSON.parse(readFileSync(join(projectDir, "cdktf.json"), "utf8")).context.firstLine;
+  const template = example.regions["eu-west-1"].instances[0];
+  const regions: Record<string, unknown> = {};
+  AWS_REGIONS.slice(0, count).forEach((region, i) => {
+    regions[region] = { instances: [{ ...template, instanceId: `i-${i.toString(16).padStart(17, "0")}` }] };
+  });
+  return { ...example, regions };
+}
+
+async function main() {
+  // --- bundles -------------------------------------------------------------------------------
+  const cold = mkdtempSync(join(tmpdir(), "first-line-bench-cache-"));
+  const startCold = process.hrtime.bigint();
+  const bundles = await bundleFunctions({ projectDir, cacheDir: cold });
+  add(
+    "bundle all six, cold cache (esbuild, parallel)",
+    ms(Number(process.hrtime.bigint() - startCold) / 1e6),
+  );
+  rmSync(cold, { recursive: true, force: true });
+  for (const name of FUNCTION_NAMES) {
+    const b = bundles[name];
+    const limit = name === "ssh-check" ? 400 * 1024 : 50 * 1024;
+    add(
+      `${name}: bundle raw / zipped`,
+      `${kb(b.rawBytes)} / ${kb(b.zipBytes)}`,
+      `raw <= ${kb(limit)}`,
+      b.rawBytes <= limit,
+    );
+  }
+
+  // --- module load time in a fresh process, excluding Node's own start-up --------------------
+  const loadDir = mkdtempSync(join(projectDir, ".cache", "bench-load-"));
+  for (const name of FUNCTION_NAMES) {
+    const file = join(loadDir, `${name}.js`);
+    const source = readZip(readFileSync(bundles[name].zipPath))[0]?.data ?? Buffer.alloc(0);
+    writeFileSync(file, source);
+    const samples: number[] = [];
+    for (let i = 0; i < Math.max(5, RUNS); i++) {
+      const out = spawnSync(
+        process.execPath,
+        [
+          "-e",
+          `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`,
+        ],
+        { encoding: "utf8" },
+      );
+      samples.push(Number(out.stdout));
+    }
+    const usesSdk = source.includes("@aws-sdk/");
+    const value = median(samples);
+    add(
+      `${name}: module load${usesSdk ? " (loads AWS SDK)" : ""}`,
+      ms(value),
+      usesSdk ? "report" : "<= 100 ms",
+      usesSdk ? undefined : value <= 100,
+    );
+  }
+  rmSync(loadDir, { recursive: true, force: true });
+
+  // --- synth ---------------------------------------------------------------------------------
+  const work = mkdtempSync(join(tmpdir(), "first-line-bench-"));
+  const cdktf = join(projectDir, "node_modules", ".bin", "cdktf");
+  const results: Record<string, number> = {};
+  const emptyApp = "node --import tsx scripts/bench/empty-app.ts";
+  results.emptyBare = timeCommand("node", ["--import", "tsx", "scripts/bench/empty-app.ts"], {
+    CDKTF_OUTDIR: join(work, "empty-bare"),
+  });
+  results.emptyCli = timeCommand(
+    cdktf,
+    ["synth", "--app", emptyApp, "--output", join(work, "empty-cli")],
+    {},
+  );
+  add(
+    "empty app (1 stack, 1 provider): bare / cdktf synth",
+    `${ms(results.emptyBare)} / ${ms(results.emptyCli)}`,
+  );
+
+  const perRegion: Record<number, number> = {};
+  for (const count of [1, 10, 25]) {
+    const file = join(work, `config-${count}.json`);
+    writeFileSync(file, JSON.stringify(configWith(count)));
+    const out = join(work, `out-${count}`);
+    const bare = timeCommand("node", ["--import", "tsx", "main.ts"], {
+      FIRST_LINE_CONFIG: file,
+      CDKTF_OUTDIR: out,
+    });
+    const cli = timeCommand(cdktf, ["synth", "--output", join(work, `cli-${count}`)], {
+      FIRST_LINE_CONFIG: file,
+    });
+    perRegion[count] = bare;
+    const json = join(out, "stacks", "first-line", "cdk.tf.json");
+    const tf = JSON.parse(readFileSync(json, "utf8")) as {
+      resource: Record<string, Record<string, unknown>>;
+    };
+    const resources = Object.values(tf.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    if (count === 25) {
+      add(
+        `${count} regions: bare app`,
+        ms(bare),
+        `<= 3x empty (${ms(3 * results.emptyBare)})`,
+        bare <= 3 * results.emptyBare,
+      );
+      add(
+        `${count} regions: cdktf synth`,
+        ms(cli),
+        `<= 1.3x empty (${ms(1.3 * results.emptyCli)})`,
+        cli <= 1.3 * results.emptyCli,
+      );
+    } else {
+      add(`${count} region(s): bare app / cdktf synth`, `${ms(bare)} / ${ms(cli)}`);
+    }
+    add(
+      `${count} region(s): resources per region, cdk.tf.json size`,
+      `${(resources / count).toFixed(1)}, ${kb(statSync(json).size)}`,
+    );
+    if (count === 1) {
+      add("resources per region, one instance", String(resources), "<= 40", resources <= 40);
+      const assets = readdirSync(join(out, "stacks", "first-line", "assets"));
+      add(
+        "function assets in cdktf.out (shared by all regions)",
+        String(assets.length),
+        "6",
+        assets.length === 6,
+      );
+    }
+  }
+  const slope = ((perRegion[25] ?? 0) - (perRegion[1] ?? 0)) / 24;
+  add("synth cost per added region (bare app, 1 -> 25)", `${slope.toFixed(1)} ms`, "<= 10 ms", slope <= 10);
+
+  // two instances in one region: the cost of an extra instance
+  const twoFile = join(work, "config-two.json");
+  const two = configWith(1) as { regions: Record<string, { instances: { instanceId: string }[] }> };
+  const first = Object.values(two.regions)[0];
+  if (first?.instances[0]) first.instances.push({ ...first.instances[0], instanceId: "i-0ffffffffffffffff" });
+  writeFileSync(twoFile, JSON.stringify(two));
+  spawnSync("node", ["--import", "tsx", "main.ts"], {
+    cwd: projectDir,
+    env: { ...process.env, FIRST_LINE_CONFIG: twoFile, CDKTF_OUTDIR: join(work, "two") },
+  });
+  const count = (dir: string) => {
+    const tf = JSON.parse(readFileSync(join(dir, "stacks", "first-line", "cdk.tf.json"), "utf8"));
+    return Object.values(tf.resource as Record<string, object>).reduce(
+      (n, r) => n + Object.keys(r).length,
+      0,
+    );
+  };
+  const extra = count(join(work, "two")) - count(join(work, "out-1"));
+  add("resources added by a second instance", String(extra), "<= 5", extra <= 5);
+  rmSync(work, { recursive: true, force: true });
+
+  // --- table ---------------------------------------------------------------------------------
+  const header = ["measure", "value", "target", ""];
+  const lines = rows.map((r) => [
+    r.what,
+    r.value,
+    r.target,
+    r.ok === undefined ? "" : r.ok ? "ok" : "MISSED",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  console.log(fmt(header));
+  console.log(fmt(widths.map((w) => "-".repeat(w))));
+  for (const l of lines) console.log(fmt(l));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,446 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import type { WorkflowInput } from "../functions/shared/contracts";
+import type { ResolvedInstance, ResolvedRegion } from "./config";
+import { FirstLineFunction, type FunctionCode } from "./first-line-function";
+import type { FunctionName } from "./function-catalog";
+import { type PolicyStatement, policyDocument, trustPolicy } from "./iam";
+import { instanceArn, regionalName, secretArn } from "./naming";
+import { buildDefinition, workflowTimeouts } from "./workflow";
+
+/** Props of {@link RegionalFirstLine}. */
+export interface RegionalFirstLineProps {
+  /** `<stackName>` part of every name. */
+  readonly stackName: string;
+  /** The region's resolved configuration (instances with merged settings). */
+  readonly region: ResolvedRegion;
+  /** The region's aliased provider; every resource and data source here carries it. */
+  readonly provider: AwsProvider;
+  /** The six bundled functions, shared by all regions. */
+  readonly code: Readonly<Record<FunctionName, FunctionCode>>;
+  /** SNS topic told when first-line itself fails. @default none (the alarm still shows in the console) */
+  readonly operatorTopicArn?: string;
+}
+
+/**
+ * The target's input template: the settings as JSON, with `<` and `>` escaped (a URL or body
+ * text could otherwise read as an EventBridge placeholder), then the three placeholders left
+ * unquoted so EventBridge inserts them as JSON strings.
+ */
+export function inputTemplate(template: unknown): string {
+  return JSON.stringify(template, null, 2)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/"\\u003c(alarmName|alarmArn|time)\\u003e"/g, "<$1>");
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+/**
+ * Everything first-line runs in one region: the six functions, the lock table, the state
+ * machine and its log group, per instance an alarm, a rule and a target, and a "first-line
+ * itself is failing" alarm over the machine and the dead-letter queue.
+ */
+export class RegionalFirstLine extends Construct {
+  readonly stateMachine: SfnStateMachine;
+  readonly deadLetterQueue: SqsQueue;
+  readonly functions: Readonly<Record<FunctionName, FirstLineFunction>>;
+  readonly cpuAlarms: readonly CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: RegionalFirstLineProps) {
+    super(scope, id);
+    const { provider, region, stackName } = props;
+    // The account id for instance and secret ARNs, read through this region's provider.
+    const accountId = new DataAwsCallerIdentity(this, "account", { provider }).accountId;
+    const regionName = region.name;
+    const name = (part: string) => regionalName(stackName, regionName, part);
+    const settings = region.instances.map((i) => i.settings);
+    const logRetentionDays = region.logs.retentionDays;
+
+    // --- functions -------------------------------------------------------------------------
+    const secretStatement = (sid: string, secrets: readonly (string | undefined)[]): PolicyStatement[] => {
+      const arns = unique(
+        secrets.filter((s): s is string => !!s).map((s) => secretArn(regionName, accountId, s)),
+      );
+      return arns.length === 0
+        ? []
+        : [{ Sid: sid, Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns }];
+    };
+    const healthChecks = unique(settings.flatMap((s) => (s.route53 ? [s.route53.healthCheckId] : [])));
+    const instanceArns = unique(settings.map((s) => instanceArn(regionName, accountId, s.instanceId)));
+    // One source for every timeout: each function's, its Task's (a little longer) and the
+    // machine's (which also bounds a lock's lifetime).
+    const timeouts = workflowTimeouts(settings);
+
+    const fn = (
+      fnName: FunctionName,
+      statements: PolicyStatement[],
+      extra: { vpc?: ResolvedRegion["vpc"] } = {},
+    ) =>
+      new FirstLineFunction(this, fnName, {
+        provider,
+        name: fnName,
+        functionName: name(fnName),
+        code: props.code[fnName],
+        timeoutSeconds: timeouts.functionTimeoutSeconds[fnName],
+        logRetentionDays,
+        statements,
+        ...(extra.vpc ? { vpc: extra.vpc } : {}),
+      });
+
+    const functions: Record<FunctionName, FirstLineFunction> = {
+      "url-check": fn("url-check", []),
+      "route53-check": fn(
+        "route53-check",
+        healthChecks.length === 0
+          ? []
+          : [
+              {
+                Sid: "ReadConfiguredHealthChecks",
+                Effect: "Allow",
+                Action: ["route53:GetHealthCheckStatus"],
+                Resource: healthChecks.map((h) => `arn:aws:route53:::healthcheck/${h}`),
+              },
+            ],
+      ),
+      "ssh-check": fn(
+        "ssh-check",
+        [
+          // Only when a host is not configured; DescribeInstances has no resource-level permissions.
+          ...(settings.some((s) => s.ssh && !s.ssh.host)
+            ? [
+                {
+                  Sid: "LookUpInstanceIp",
+                  Effect: "Allow" as const,
+                  Action: ["ec2:DescribeInstances"],
+                  Resource: ["*"],
+                },
+              ]
+            : []),
+          ...secretStatement(
+            "ReadSshPrivateKeys",
+            settings.map((s) => (s.ssh?.mode === "command" ? s.ssh.privateKeySecret : undefined)),
+          ),
+        ],
+        { vpc: region.vpc },
+      ),
+      "restart-instance": fn("restart-instance", [
+        {
+          Sid: "RestartConfiguredInstances",
+          Effect: "Allow",
+          Action: ["ec2:RebootInstances", "ec2:StopInstances", "ec2:StartInstances"],
+          Resource: instanceArns,
+        },
+      ]),
+      "notify-slack": fn(
+        "notify-slack",
+        secretStatement(
+          "ReadSlackWebhook",
+          settings.map((s) => s.notifications.slackWebhookSecret),
+        ),
+      ),
+      "alert-opsgenie": fn(
+        "alert-opsgenie",
+        secretStatement(
+          "ReadOpsgenieKey",
+          settings.map((s) => s.notifications.opsgenieApiKeySecret),
+        ),
+      ),
+    };
+    this.functions = functions;
+
+    // --- lock table ------------------------------------------------------------------------
+    const lockTable = new DynamodbTable(this, "lock-table", {
+      provider,
+      name: name("locks"),
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "instanceId",
+      attribute: [{ name: "instanceId", type: "S" }],
+      serverSideEncryption: { enabled: true },
+      pointInTimeRecovery: { enabled: false },
+    });
+
+    // --- state machine -----------------------------------------------------------------------
+    const machineLogs = new CloudwatchLogGroup(this, "workflow-logs", {
+      provider,
+      name: `/aws/vendedlogs/states/${name("remediation")}`,
+      retentionInDays: logRetentionDays,
+    });
+    const machineRole = new IamRole(this, "workflow-role", {
+      provider,
+      name: name("workflow"),
+      assumeRolePolicy: trustPolicy("states.amazonaws.com", accountId),
+    });
+    const machinePolicy = new IamRolePolicy(this, "workflow-policy", {
+      provider,
+      name: name("workflow"),
+      role: machineRole.id,
+      policy: policyDocument([
+        {
+          Sid: "InvokeRegionFunctions",
+          Effect: "Allow",
+          Action: ["lambda:InvokeFunction"],
+          Resource: Object.values(functions).map((f) => f.arn),
+        },
+        {
+          Sid: "RemediationLock",
+          Effect: "Allow",
+          Action: ["dynamodb:UpdateItem"],
+          Resource: [lockTable.arn],
+        },
+        {
+          Sid: "PollInstanceStatus",
+          Effect: "Allow",
+          Action: ["ec2:DescribeInstanceStatus"],
+          Resource: ["*"],
+        },
+        {
+          Sid: "DeliverExecutionLogs",
+          Effect: "Allow",
+          Action: [
+            "logs:CreateLogDelivery",
+            "logs:GetLogDelivery",
+            "logs:UpdateLogDelivery",
+            "logs:DeleteLogDelivery",
+            "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy",
+            "logs:DescribeResourcePolicies",
+            "logs:DescribeLogGroups",
+          ],
+          Resource: ["*"],
+        },
+        {
+          Sid: "WriteTraces",
+          Effect: "Allow",
+          Action: [
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "xray:GetSamplingRules",
+            "xray:GetSamplingTargets",
+          ],
+          Resource: ["*"],
+        },
+      ]),
+    });
+    const functionArns = Object.fromEntries(Object.entries(functions).map(([k, f]) => [k, f.arn])) as Record<
+      FunctionName,
+      string
+    >;
+    this.stateMachine = new SfnStateMachine(this, "workflow", {
+      provider,
+      name: name("remediation"),
+      type: "STANDARD",
+      roleArn: machineRole.arn,
+      definition: JSON.stringify(
+        buildDefinition({
+          functionArns,
+          lockTableName: lockTable.name,
+          timeoutSeconds: timeouts.machineTimeoutSeconds,
+          taskTimeoutSeconds: timeouts.taskTimeoutSeconds,
+        }),
+      ),
+      loggingConfiguration: {
+        logDestination: `${machineLogs.arn}:*`,
+        includeExecutionData: true,
+        level: "ALL",
+      },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [machinePolicy],
+    });
+
+    // --- events: role, dead-letter queue, per-instance alarm + rule + target -------------------
+    this.deadLetterQueue = new SqsQueue(this, "dlq", {
+      provider,
+      name: name("dlq"),
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
+    const eventsRole = new IamRole(this, "events-role", {
+      provider,
+      name: name("events"),
+      assumeRolePolicy: trustPolicy("events.amazonaws.com", accountId),
+    });
+    new IamRolePolicy(this, "events-policy", {
+      provider,
+      name: name("events"),
+      role: eventsRole.id,
+      policy: policyDocument([
+        {
+          Sid: "StartRegionWorkflow",
+          Effect: "Allow",
+          Action: ["states:StartExecution"],
+          Resource: [this.stateMachine.arn],
+        },
+      ]),
+    });
+
+    const rules: CloudwatchEventRule[] = [];
+    const alarms: CloudwatchMetricAlarm[] = [];
+    for (const instance of region.instances) {
+      const { alarm, rule } = this.instanceAlarm(instance, props, eventsRole);
+      alarms.push(alarm);
+      rules.push(rule);
+    }
+    this.cpuAlarms = alarms;
+
+    new SqsQueuePolicy(this, "dlq-policy", {
+      provider,
+      queueUrl: this.deadLetterQueue.url,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "RegionRulesDeadLetters",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: this.deadLetterQueue.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
+          },
+        ],
+      }),
+    });
+
+    // --- first-line itself is failing ---------------------------------------------------------
+    new CloudwatchMetricAlarm(this, "self-alarm", {
+      provider,
+      alarmName: name("first-line-failing"),
+      alarmDescription: `first-line in ${regionName} is failing: executions failed or timed out, or alarm events reached the dead-letter queue.`,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: "notBreaching",
+      metricQuery: [
+        {
+          id: "failures",
+          label: "failed + timed-out executions + dead letters",
+          expression: "FILL(failed, 0) + FILL(timedout, 0) + FILL(deadletters, 0)",
+          returnData: true,
+        },
+        {
+          id: "failed",
+          metric: {
+            namespace: "AWS/States",
+            metricName: "ExecutionsFailed",
+            dimensions: { StateMachineArn: this.stateMachine.arn },
+            period: 300,
+            stat: "Sum",
+          },
+        },
+        {
+          id: "timedout",
+          metric: {
+            namespace: "AWS/States",
+            metricName: "ExecutionsTimedOut",
+            dimensions: { StateMachineArn: this.stateMachine.arn },
+            period: 300,
+            stat: "Sum",
+          },
+        },
+        {
+          id: "deadletters",
+          metric: {
+            namespace: "AWS/SQS",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: this.deadLetterQueue.name },
+            period: 300,
+            stat: "Maximum",
+          },
+        },
+      ],
+      alarmActions: props.operatorTopicArn ? [props.operatorTopicArn] : [],
+      okActions: props.operatorTopicArn ? [props.operatorTopicArn] : [],
+    });
+
+    // --- outputs -------------------------------------------------------------------------------
+    new TerraformOutput(this, "state-machine-arn", {
+      value: this.stateMachine.arn,
+      description: `first-line state machine in ${regionName}`,
+    });
+    new TerraformOutput(this, "cpu-alarm-names", {
+      value: alarms.map((a) => a.alarmName),
+      description: `CPU alarms watched by first-line in ${regionName}`,
+    });
+    new TerraformOutput(this, "dead-letter-queue-url", {
+      value: this.deadLetterQueue.url,
+      description: `alarm events that could not start the workflow in ${regionName}`,
+    });
+  }
+
+  /** Alarm, rule and target for one instance, under a scope named after the instance id. */
+  private instanceAlarm(
+    instance: ResolvedInstance,
+    props: RegionalFirstLineProps,
+    eventsRole: IamRole,
+  ): { alarm: CloudwatchMetricAlarm; rule: CloudwatchEventRule } {
+    const { provider, stackName, region } = props;
+    const { settings, alarm: a } = instance;
+    const scope = new Construct(this, settings.instanceId);
+    const name = (part: string) => regionalName(stackName, region.name, `${settings.instanceId}-${part}`);
+
+    // No alarm actions: the EventBridge rule below is the only consumer of the state change.
+    const alarm = new CloudwatchMetricAlarm(scope, "cpu-alarm", {
+      provider,
+      alarmName: name("cpu"),
+      alarmDescription: `CPU of ${settings.instanceId} maxed out: first-line checks, restarts if needed, and reports.`,
+      namespace: "AWS/EC2",
+      metricName: "CPUUtilization",
+      dimensions: { InstanceId: settings.instanceId },
+      statistic: a.statistic,
+      threshold: a.threshold,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      period: a.periodSeconds,
+      evaluationPeriods: a.evaluationPeriods,
+      datapointsToAlarm: a.datapointsToAlarm,
+      treatMissingData: a.treatMissingData,
+    });
+
+    const rule = new CloudwatchEventRule(scope, "rule", {
+      provider,
+      name: name("alarm"),
+      description: `Start first-line for ${settings.instanceId} when its CPU alarm goes to ALARM.`,
+      eventPattern: JSON.stringify({
+        source: ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        resources: [alarm.arn],
+        detail: { state: { value: ["ALARM"] } },
+      }),
+    });
+
+    // The template carries the instance's resolved settings, so the plan shows them and the
+    // workflow needs no lookup; only the alarm's own name, ARN and time come from the event.
+    const template: Record<keyof WorkflowInput, unknown> = {
+      instance: settings,
+      alarm: { name: "<alarmName>", arn: "<alarmArn>", time: "<time>" },
+    };
+    new CloudwatchEventTarget(scope, "target", {
+      provider,
+      rule: rule.name,
+      targetId: "first-line",
+      arn: this.stateMachine.arn,
+      roleArn: eventsRole.arn,
+      inputTransformer: {
+        inputPaths: { alarmName: "$.detail.alarmName", alarmArn: "$.resources[0]", time: "$.time" },
+        inputTemplate: inputTemplate(template),
+      },
+      retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 20 },
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
+    });
+    return { alarm, rule };
+  }
+}
