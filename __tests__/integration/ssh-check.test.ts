@@ -1,0 +1,340 @@
+import { createHash } from "node:crypto";
+import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
+import { utils } from "ssh2";
+import type { CheckEvent, SshSettings } from "../../functions/shared/contracts";
+import { createSecretReader } from "../../functions/shared/secrets";
+import { runSshCheck, type SshCheckDeps } from "../../functions/ssh-check/check";
+import { handler } from "../../functions/ssh-check/index";
+import { closedPort, type RunningSshServer, startSilentServer, startSshServer } from "../helpers/ssh-server";
+
+const INSTANCE_ID = "i-0123456789abcdef0";
+const KEY_SECRET = "first-line/ssh-key";
+
+const hostKey = utils.generateKeyPairSync("ed25519");
+const impostorHostKey = utils.generateKeyPairSync("ed25519");
+const userKey = utils.generateKeyPairSync("ed25519");
+const strangerKey = utils.generateKeyPairSync("ed25519");
+
+/** Computed here from the public key with node:crypto, independently of the function's code. */
+function opensshFingerprint(publicKey: string): string {
+  const parsed = utils.parseKey(publicKey);
+  if (parsed instanceof Error) throw parsed;
+  const digest = createHash("sha256").update(parsed.getPublicSSH()).digest("base64");
+  return `SHA256:${digest.replace(/=+$/, "")}`;
+}
+
+const HOST_FP = opensshFingerprint(hostKey.public);
+const IMPOSTOR_FP = opensshFingerprint(impostorHostKey.public);
+
+const ec2Mock = mockClient(EC2Client);
+const secretsMock = mockClient(SecretsManagerClient);
+
+let server: RunningSshServer;
+
+beforeAll(async () => {
+  server = await startSshServer({
+    hostKey: hostKey.private,
+    userPublicKey: userKey.public,
+    user: "ec2-user",
+    exec: (command) => {
+      if (command === "true") return { exitCode: 0, stdout: "ok\n" };
+      if (command === "false") return { exitCode: 1, stderr: "nginx is not running\n" };
+      if (command === "chatty") return { exitCode: 0, stdout: "x".repeat(5000) };
+      return { exitCode: 127, stderr: `${command}: not found\n` };
+    },
+  });
+});
+
+afterAll(() => server.close());
+
+beforeEach(() => {
+  ec2Mock.reset();
+  secretsMock.reset();
+  server.authAttempts.length = 0;
+  server.commands.length = 0;
+});
+
+function settings(overrides: Partial<SshSettings> = {}): SshSettings {
+  return {
+    host: "127.0.0.1",
+    port: server.port,
+    user: "ec2-user",
+    hostKeySha256: [HOST_FP],
+    mode: "handshake",
+    command: "true",
+    timeoutSeconds: 2,
+    ...overrides,
+  };
+}
+
+function commandSettings(overrides: Partial<SshSettings> = {}): SshSettings {
+  return settings({ mode: "command", privateKeySecret: KEY_SECRET, ...overrides });
+}
+
+function event(s: SshSettings): CheckEvent<SshSettings> {
+  return { instanceId: INSTANCE_ID, region: "eu-west-1", settings: s };
+}
+
+/** Fresh clients per test: the secret reader caches per container, tests must not share it. */
+function deps(): SshCheckDeps {
+  return {
+    ec2: new EC2Client({}),
+    readSecret: createSecretReader(new SecretsManagerClient({})),
+  };
+}
+
+function storeUserKey(privateKey: string): void {
+  secretsMock.on(GetSecretValueCommand, { SecretId: KEY_SECRET }).resolves({ SecretString: privateKey });
+}
+
+describe("ssh-check in handshake mode", () => {
+  it("passes when the server presents the pinned host key, without sending any credentials", async () => {
+    const result = await runSshCheck(event(settings()), deps());
+
+    expect(result).toMatchObject({ check: "ssh", passed: true, status: "passed" });
+    expect(result.reason).toBe(
+      `sshd at 127.0.0.1:${server.port} presented pinned host key ${HOST_FP} and reached authentication`,
+    );
+    expect(result.details).toMatchObject({ hostKey: HOST_FP, host: "127.0.0.1", hostSource: "settings" });
+    expect(server.authAttempts).toEqual([]);
+    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(secretsMock.calls()).toHaveLength(0);
+  });
+
+  it("passes when a later fingerprint in the pinned list matches", async () => {
+    const result = await runSshCheck(event(settings({ hostKeySha256: [IMPOSTOR_FP, HOST_FP] })), deps());
+
+    expect(result.passed).toBe(true);
+    expect(result.details?.hostKey).toBe(HOST_FP);
+  });
+
+  it("fails on a host key that is not pinned, naming the presented fingerprint", async () => {
+    const result = await runSshCheck(event(settings({ hostKeySha256: [IMPOSTOR_FP] })), deps());
+
+    expect(result).toMatchObject({ passed: false, status: "failed" });
+    expect(result.reason).toBe(`host key ${HOST_FP} does not match the pinned fingerprint(s)`);
+    expect(server.authAttempts).toEqual([]);
+  });
+
+  it("fails with connection refused when nothing listens on the port", async () => {
+    const port = await closedPort();
+
+    const result = await runSshCheck(event(settings({ port })), deps());
+
+    expect(result.passed).toBe(false);
+    expect(result.reason).toMatch(new RegExp(`^SSH to 127\\.0\\.0\\.1:${port} failed: .*ECONNREFUSED`));
+  });
+
+  it("fails with a timeout when the server accepts but never sends its SSH banner", async () => {
+    const silent = await startSilentServer();
+    try {
+      const result = await runSshCheck(event(settings({ port: silent.port, timeoutSeconds: 1 })), deps());
+
+      expect(result).toMatchObject({ passed: false, status: "failed", reason: "timed out after 1 s" });
+      // The check hangs up itself rather than leaving a socket open for the Lambda to freeze.
+      await silent.idle();
+    } finally {
+      await silent.close();
+    }
+  });
+});
+
+describe("ssh-check host lookup", () => {
+  it("connects to the instance's public IP from DescribeInstances when no host is configured", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: INSTANCE_ID, PublicIpAddress: "127.0.0.1", PrivateIpAddress: "10.9.9.9" },
+          ],
+        },
+      ],
+    });
+
+    const result = await runSshCheck(event(settings({ host: undefined })), deps());
+
+    expect(result.passed).toBe(true);
+    expect(result.details).toMatchObject({ host: "127.0.0.1", hostSource: "public-ip" });
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)[0]?.args[0].input).toEqual({
+      InstanceIds: [INSTANCE_ID],
+    });
+  });
+
+  it("uses the private IP when the function runs in a VPC", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: INSTANCE_ID, PublicIpAddress: "192.0.2.1", PrivateIpAddress: "127.0.0.1" },
+          ],
+        },
+      ],
+    });
+
+    const result = await runSshCheck(event(settings({ host: undefined, inVpc: true })), deps());
+
+    expect(result.passed).toBe(true);
+    expect(result.details).toMatchObject({ host: "127.0.0.1", hostSource: "private-ip" });
+  });
+
+  it("fails without connecting when the instance has no public IP", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: [{ InstanceId: INSTANCE_ID, PrivateIpAddress: "10.0.0.5" }] }],
+    });
+    const before = server.connections();
+
+    const result = await runSshCheck(event(settings({ host: undefined })), deps());
+
+    expect(result).toMatchObject({
+      passed: false,
+      reason: `instance ${INSTANCE_ID} has no public IP address`,
+    });
+    expect(server.connections()).toBe(before);
+  });
+
+  it("fails when DescribeInstances does not know the instance", async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+    const result = await runSshCheck(event(settings({ host: undefined })), deps());
+
+    expect(result).toMatchObject({ passed: false, reason: `instance ${INSTANCE_ID} not found` });
+  });
+
+  it("fails with the API's message when DescribeInstances is rejected", async () => {
+    ec2Mock.on(DescribeInstancesCommand).rejects(new Error("UnauthorizedOperation: not allowed"));
+
+    const result = await runSshCheck(event(settings({ host: undefined })), deps());
+
+    expect(result).toMatchObject({
+      passed: false,
+      reason: `cannot look up instance ${INSTANCE_ID}: UnauthorizedOperation: not allowed`,
+    });
+  });
+});
+
+describe("ssh-check in command mode", () => {
+  it("passes when the stored key logs in and the command exits 0, keeping the key out of the result", async () => {
+    storeUserKey(userKey.private);
+
+    const result = await runSshCheck(event(commandSettings()), deps());
+
+    expect(result).toMatchObject({ passed: true, status: "passed", reason: "command exited 0" });
+    expect(result.details).toMatchObject({ exitCode: 0, stdout: "ok\n", hostKey: HOST_FP });
+    expect(server.commands).toEqual(["true"]);
+    // ssh2 may ask "would you accept this key" first; only public-key requests, one of them signed.
+    expect(new Set(server.authAttempts.map((a) => `${a.method}/${a.username}`))).toEqual(
+      new Set(["publickey/ec2-user"]),
+    );
+    expect(server.authAttempts).toContainEqual({ method: "publickey", username: "ec2-user", signed: true });
+    expect(JSON.stringify(result)).not.toContain("PRIVATE KEY");
+    expect(secretsMock.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: KEY_SECRET,
+    });
+  });
+
+  it("fails with the exit code and the command's stderr when the command exits 1", async () => {
+    storeUserKey(userKey.private);
+
+    const result = await runSshCheck(event(commandSettings({ command: "false" })), deps());
+
+    expect(result).toMatchObject({ passed: false, status: "failed", reason: "command exited 1" });
+    expect(result.details).toMatchObject({ exitCode: 1, stderr: "nginx is not running\n" });
+  });
+
+  it("keeps only the first 256 bytes of a long output", async () => {
+    storeUserKey(userKey.private);
+
+    const result = await runSshCheck(event(commandSettings({ command: "chatty" })), deps());
+
+    expect(result.passed).toBe(true);
+    expect(result.details?.stdout).toBe("x".repeat(256));
+  });
+
+  it("fails with an authentication reason and runs nothing when the server rejects the key", async () => {
+    storeUserKey(strangerKey.private);
+
+    const result = await runSshCheck(event(commandSettings()), deps());
+
+    expect(result).toMatchObject({ passed: false, reason: "authentication failed for user ec2-user" });
+    expect(server.commands).toEqual([]);
+  });
+
+  it("fails on an unpinned host key before offering the user key", async () => {
+    storeUserKey(userKey.private);
+
+    const result = await runSshCheck(event(commandSettings({ hostKeySha256: [IMPOSTOR_FP] })), deps());
+
+    expect(result.reason).toBe(`host key ${HOST_FP} does not match the pinned fingerprint(s)`);
+    expect(result.passed).toBe(false);
+    expect(server.authAttempts).toEqual([]);
+    expect(server.commands).toEqual([]);
+  });
+
+  it("throws SecretUnavailable, before looking up or dialling anything, when the key secret cannot be read", async () => {
+    secretsMock.on(GetSecretValueCommand).rejects(new Error("AccessDeniedException: no"));
+    const before = server.connections();
+
+    await expect(runSshCheck(event(commandSettings({ host: undefined })), deps())).rejects.toMatchObject({
+      name: "SecretUnavailable",
+      message: `secret ${KEY_SECRET} could not be read: AccessDeniedException: no`,
+    });
+    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(server.connections()).toBe(before);
+  });
+
+  it("throws SecretUnavailable without quoting the value when the secret is not a private key", async () => {
+    storeUserKey("not-a-key-but-a-secret-value");
+
+    const failure = runSshCheck(event(commandSettings()), deps());
+
+    await expect(failure).rejects.toMatchObject({
+      name: "SecretUnavailable",
+      message: `secret ${KEY_SECRET} does not hold an OpenSSH or PEM private key`,
+    });
+  });
+
+  it("throws SecretUnavailable when the secret holds a public key", async () => {
+    storeUserKey(userKey.public);
+
+    await expect(runSshCheck(event(commandSettings()), deps())).rejects.toMatchObject({
+      name: "SecretUnavailable",
+      message: `secret ${KEY_SECRET} holds a public key, not a private key`,
+    });
+  });
+});
+
+describe("ssh-check handler", () => {
+  it("returns the check result for a valid event", async () => {
+    const result = await handler(event(settings()));
+
+    expect(result).toMatchObject({ check: "ssh", passed: true, status: "passed" });
+    expect(typeof result.durationMs).toBe("number");
+  });
+
+  it.each([
+    ["a malformed fingerprint", { hostKeySha256: ["SHA256:tooShort"] }, "settings.hostKeySha256[0]"],
+    ["a missing user", { user: undefined }, "settings.user"],
+    [
+      "command mode without a key secret",
+      { mode: "command", privateKeySecret: undefined },
+      "settings.privateKeySecret",
+    ],
+    ["a port given as a string", { port: "22" }, "settings.port"],
+  ])("rejects %s with InvalidInput before any AWS call or connection", async (_label, patch, path) => {
+    const before = server.connections();
+    const bad = {
+      ...event(settings({ host: undefined })),
+      settings: { ...settings({ host: undefined }), ...patch },
+    };
+
+    const failure = handler(bad);
+
+    await expect(failure).rejects.toMatchObject({ name: "InvalidInput" });
+    await expect(failure).rejects.toThrow(path);
+    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(secretsMock.calls()).toHaveLength(0);
+    expect(server.connections()).toBe(before);
+  });
+});

@@ -1,0 +1,171 @@
+import { DescribeInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import { type ParsedKey, utils } from "ssh2";
+import type { CheckEvent, CheckResult, SshSettings } from "../shared/contracts";
+import { InvalidInputError, messageOf, SecretUnavailableError } from "../shared/errors";
+import { scrub } from "../shared/log";
+import type { SecretReader } from "../shared/secrets";
+import { MAX_OUTPUT_BYTES, runSession, type SessionOutcome, type SessionPlan } from "./session";
+
+/** What the SSH check needs from outside; the handler builds these once per container. */
+export interface SshCheckDeps {
+  readonly ec2: Pick<EC2Client, "send">;
+  readonly readSecret: SecretReader;
+  /** Clock for durationMs; tests may pin it. */
+  readonly now?: () => number;
+}
+
+type Details = Record<string, string | number | boolean>;
+
+/** Where the address came from, so a reader of the result knows what was dialled. */
+type HostSource = "settings" | "public-ip" | "private-ip";
+
+type HostLookup =
+  | { readonly ok: true; readonly host: string; readonly source: HostSource }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * DESIGN §3 SSH check: connect, verify the host key against the pins, then either stop at the
+ * authentication stage (`handshake`) or log in with the stored key and run the command
+ * (`command`). Every expected failure is a `passed: false` result; it throws only
+ * SecretUnavailableError (the key secret is missing, denied, empty or not a usable private key)
+ * and InvalidInputError (command mode without a key secret, which parsing already rejects).
+ */
+export async function runSshCheck(event: CheckEvent<SshSettings>, deps: SshCheckDeps): Promise<CheckResult> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const { settings } = event;
+  const finish = (passed: boolean, reason: string, details: Details): CheckResult => ({
+    check: "ssh",
+    passed,
+    status: passed ? "passed" : "failed",
+    reason,
+    durationMs: Math.max(0, now() - started),
+    details,
+  });
+
+  // The key is read before anything is dialled: a broken secret is a config error, whatever
+  // state the instance is in.
+  const plan: SessionPlan =
+    settings.mode === "command"
+      ? { mode: "command", key: await loadPrivateKey(deps.readSecret, settings), command: settings.command }
+      : { mode: "handshake" };
+
+  const base: Details = { mode: settings.mode, port: settings.port, user: settings.user };
+  const lookup = await resolveHost(event, deps.ec2);
+  if (!lookup.ok) return finish(false, lookup.reason, base);
+  const details: Details = { ...base, host: lookup.host, hostSource: lookup.source };
+
+  const outcome = await runSession(
+    {
+      host: lookup.host,
+      port: settings.port,
+      user: settings.user,
+      pinned: settings.hostKeySha256,
+      timeoutMs: settings.timeoutSeconds * 1000,
+    },
+    plan,
+  );
+  const { passed, reason, extra } = judge(outcome, settings, `${lookup.host}:${settings.port}`);
+  return finish(passed, reason, { ...details, ...extra });
+}
+
+function judge(
+  outcome: SessionOutcome,
+  settings: SshSettings,
+  address: string,
+): { passed: boolean; reason: string; extra: Details } {
+  switch (outcome.kind) {
+    case "reached-auth":
+      return {
+        passed: true,
+        reason: `sshd at ${address} presented pinned host key ${outcome.fingerprint} and reached authentication`,
+        extra: { hostKey: outcome.fingerprint },
+      };
+    case "exited": {
+      const extra: Details = { hostKey: outcome.fingerprint };
+      if (outcome.exitCode !== null) extra.exitCode = outcome.exitCode;
+      if (outcome.signal !== null) extra.signal = outcome.signal;
+      // Output can echo anything the command touched: scrub whole secrets, then cut.
+      if (outcome.stdout) extra.stdout = keepStart(scrub(outcome.stdout));
+      if (outcome.stderr) extra.stderr = keepStart(scrub(outcome.stderr));
+      if (outcome.exitCode === 0) return { passed: true, reason: "command exited 0", extra };
+      const reason =
+        outcome.exitCode !== null
+          ? `command exited ${outcome.exitCode}`
+          : outcome.signal !== null
+            ? `command killed by signal ${outcome.signal}`
+            : "command ended without an exit status";
+      return { passed: false, reason, extra };
+    }
+    case "host-key-mismatch":
+      return {
+        passed: false,
+        reason: `host key ${outcome.fingerprint} does not match the pinned fingerprint(s)`,
+        extra: { hostKey: outcome.fingerprint },
+      };
+    case "auth-failed":
+      return {
+        passed: false,
+        reason: `authentication failed for user ${settings.user}`,
+        extra: { hostKey: outcome.fingerprint },
+      };
+    case "timeout":
+      return { passed: false, reason: `timed out after ${settings.timeoutSeconds} s`, extra: {} };
+    case "error":
+      return { passed: false, reason: `SSH to ${address} failed: ${outcome.message}`, extra: {} };
+  }
+}
+
+async function resolveHost(
+  event: CheckEvent<SshSettings>,
+  ec2: Pick<EC2Client, "send">,
+): Promise<HostLookup> {
+  const { instanceId, settings } = event;
+  if (settings.host) return { ok: true, host: settings.host, source: "settings" };
+  const kind = settings.inVpc ? "private" : "public";
+  let ip: string | undefined;
+  try {
+    const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    const instance = (out.Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .find((i) => i.InstanceId === instanceId);
+    if (!instance) return { ok: false, reason: `instance ${instanceId} not found` };
+    ip = settings.inVpc ? instance.PrivateIpAddress : instance.PublicIpAddress;
+  } catch (err) {
+    return { ok: false, reason: `cannot look up instance ${instanceId}: ${messageOf(err)}` };
+  }
+  if (!ip) return { ok: false, reason: `instance ${instanceId} has no ${kind} IP address` };
+  return { ok: true, host: ip, source: settings.inVpc ? "private-ip" : "public-ip" };
+}
+
+/**
+ * Reads and parses the private key. Errors name the secret, never its content: ssh2's own
+ * parse messages can quote decoded bytes, so they are replaced by fixed wording.
+ */
+async function loadPrivateKey(readSecret: SecretReader, settings: SshSettings): Promise<ParsedKey> {
+  const name = settings.privateKeySecret;
+  if (!name) throw new InvalidInputError(['settings.privateKeySecret: required when mode is "command"']);
+  const text = await readSecret(name);
+  const parsed = utils.parseKey(text);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key === undefined || key instanceof Error) {
+    const encrypted = key instanceof Error && /passphrase|encrypted/i.test(key.message);
+    throw new SecretUnavailableError(
+      encrypted
+        ? `secret ${name} holds an encrypted private key; store it without a passphrase`
+        : `secret ${name} does not hold an OpenSSH or PEM private key`,
+    );
+  }
+  if (!key.isPrivateKey())
+    throw new SecretUnavailableError(`secret ${name} holds a public key, not a private key`);
+  return key;
+}
+
+/** The first {@link MAX_OUTPUT_BYTES} bytes of `text`, never splitting a UTF-8 character. */
+function keepStart(text: string): string {
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= MAX_OUTPUT_BYTES) return text;
+  return new TextDecoder("utf-8", { fatal: false })
+    .decode(bytes.subarray(0, MAX_OUTPUT_BYTES))
+    .replace(/\uFFFD$/, "");
+}
