@@ -1,0 +1,436 @@
+/**
+ * Hostile runtime input: each of the six handlers, fed malformed events, rejects with
+ * InvalidInput before any AWS call (mocked EC2, Route 53, Secrets Manager see nothing), any HTTP
+ * request (a capture server sees nothing) or any SSH connection (a real sshd counts none).
+ * The same observers DO see calls for a well-formed event, so "nothing seen" is meaningful.
+ */
+import { createHash } from "node:crypto";
+import {
+  DescribeInstancesCommand,
+  EC2Client,
+  RebootInstancesCommand,
+  StartInstancesCommand,
+  StopInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
+import fc from "fast-check";
+import { utils } from "ssh2";
+import { handler as alertOpsgenie } from "../../functions/alert-opsgenie";
+import { handler as notifySlack } from "../../functions/notify-slack";
+import { handler as restartInstance } from "../../functions/restart-instance";
+import { handler as route53Check } from "../../functions/route53-check";
+import { INSTANCE_ID, REGION } from "../../functions/shared/input";
+import { handler as sshCheck } from "../../functions/ssh-check";
+import { handler as urlCheck } from "../../functions/url-check";
+import { buildDefinition, INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../../stacks/workflow";
+import escalated from "../fixtures/events/notification-escalated.json";
+import recovered from "../fixtures/events/notification-recovered.json";
+import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
+import { type RunningSshServer, startSshServer } from "../helpers/ssh-server";
+import {
+  checkResult,
+  FakeLockTable,
+  FUNCTION_ARNS,
+  instanceSettings,
+  runWorkflow,
+  workflowInput,
+} from "../helpers/workflow-harness";
+
+const ec2 = mockClient(EC2Client);
+const route53 = mockClient(Route53Client);
+const secrets = mockClient(SecretsManagerClient);
+
+const INSTANCE = "i-0123456789abcdef0";
+const REGION_NAME = "eu-west-1";
+const hostKey = utils.generateKeyPairSync("ed25519");
+
+function fingerprint(publicKey: string): string {
+  const parsed = utils.parseKey(publicKey);
+  if (parsed instanceof Error) throw parsed;
+  return `SHA256:${createHash("sha256").update(parsed.getPublicSSH()).digest("base64").replace(/=+$/, "")}`;
+}
+
+let http: CaptureServer;
+let sshd: RunningSshServer;
+let stdout: jest.SpyInstance;
+
+beforeAll(async () => {
+  http = await startCaptureServer({ status: 202, body: "{}" });
+  sshd = await startSshServer({ hostKey: hostKey.private });
+});
+
+afterAll(async () => {
+  await http.close();
+  await sshd.close();
+});
+
+beforeEach(() => {
+  http.reset();
+  ec2.reset();
+  route53.reset();
+  secrets.reset();
+  ec2.on(RebootInstancesCommand).resolves({});
+  ec2.on(StopInstancesCommand).resolves({});
+  ec2.on(StartInstancesCommand).resolves({});
+  ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+  route53.on(GetHealthCheckStatusCommand).resolves({
+    HealthCheckObservations: [
+      { Region: "eu-west-1", StatusReport: { Status: "Success: HTTP Status Code 200" } },
+    ],
+  });
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: `${http.url}/services/T0/B0/token` });
+  // Handlers log to stdout; keep the test output readable.
+  stdout = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+});
+
+afterEach(() => stdout.mockRestore());
+
+type Handler = (event: unknown) => Promise<unknown>;
+
+interface Subject {
+  readonly name: string;
+  readonly handler: Handler;
+  readonly valid: () => Record<string, unknown>;
+  /** Handler-specific malformed events: [label, event]. */
+  readonly specific: () => [string, unknown][];
+}
+
+const SUBJECTS: readonly Subject[] = [
+  {
+    name: "url-check",
+    handler: urlCheck,
+    valid: () => ({
+      instanceId: INSTANCE,
+      region: REGION_NAME,
+      settings: { address: `${http.url}/health`, timeoutSeconds: 2, expectStatus: "200-399" },
+    }),
+    specific: () => [
+      ["no settings", { instanceId: INSTANCE, region: REGION_NAME }],
+      [
+        "a file: URL",
+        { instanceId: INSTANCE, region: REGION_NAME, settings: { address: "file:///etc/passwd" } },
+      ],
+      [
+        "a javascript: URL",
+        { instanceId: INSTANCE, region: REGION_NAME, settings: { address: "javascript:alert(1)" } },
+      ],
+      [
+        "a huge URL",
+        {
+          instanceId: INSTANCE,
+          region: REGION_NAME,
+          settings: { address: `${http.url}/${"a".repeat(5000)}` },
+        },
+      ],
+      [
+        "a timeout of a day",
+        {
+          instanceId: INSTANCE,
+          region: REGION_NAME,
+          settings: { address: `${http.url}/`, timeoutSeconds: 86400 },
+        },
+      ],
+      [
+        "a status range of garbage",
+        {
+          instanceId: INSTANCE,
+          region: REGION_NAME,
+          settings: { address: `${http.url}/`, expectStatus: "2xx-ish" },
+        },
+      ],
+    ],
+  },
+  {
+    name: "route53-check",
+    handler: route53Check,
+    valid: () => ({
+      instanceId: INSTANCE,
+      region: REGION_NAME,
+      settings: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: 0.5 },
+    }),
+    specific: () => [
+      [
+        "a path in the health check id",
+        {
+          instanceId: INSTANCE,
+          region: REGION_NAME,
+          settings: { healthCheckId: "../../x", minHealthyShare: 0.5 },
+        },
+      ],
+      [
+        "a share as a string",
+        {
+          instanceId: INSTANCE,
+          region: REGION_NAME,
+          settings: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: "0.5" },
+        },
+      ],
+      [
+        "a share above 1",
+        {
+          instanceId: INSTANCE,
+          region: REGION_NAME,
+          settings: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: 2 },
+        },
+      ],
+    ],
+  },
+  {
+    name: "ssh-check",
+    handler: sshCheck,
+    valid: () => ({
+      instanceId: INSTANCE,
+      region: REGION_NAME,
+      settings: {
+        host: "127.0.0.1",
+        port: sshd.port,
+        user: "ec2-user",
+        hostKeySha256: [fingerprint(hostKey.public)],
+        mode: "handshake",
+        command: "true",
+        timeoutSeconds: 2,
+      },
+    }),
+    specific: () => {
+      const base = (settings: Record<string, unknown>) => ({
+        instanceId: INSTANCE,
+        region: REGION_NAME,
+        settings: {
+          host: "127.0.0.1",
+          port: sshd.port,
+          user: "ec2-user",
+          hostKeySha256: [fingerprint(hostKey.public)],
+          mode: "handshake",
+          command: "true",
+          timeoutSeconds: 2,
+          ...settings,
+        },
+      });
+      return [
+        ["no pinned host key (trust on first use)", base({ hostKeySha256: [] })],
+        ["a port out of range", base({ port: 70000 })],
+        ["an unknown mode", base({ mode: "shell" })],
+        ["command mode without a key secret", base({ mode: "command" })],
+        ["a huge command", base({ mode: "command", privateKeySecret: "k", command: "x".repeat(5000) })],
+      ];
+    },
+  },
+  {
+    name: "restart-instance",
+    handler: restartInstance,
+    valid: () => ({ instanceId: INSTANCE, region: REGION_NAME, action: "reboot" }),
+    specific: () => [
+      ["action terminate", { instanceId: INSTANCE, region: REGION_NAME, action: "terminate" }],
+      ["action Reboot (case)", { instanceId: INSTANCE, region: REGION_NAME, action: "Reboot" }],
+      ["action as a list", { instanceId: INSTANCE, region: REGION_NAME, action: ["reboot"] }],
+      ["no action", { instanceId: INSTANCE, region: REGION_NAME }],
+      ["a plan without a clock", { action: "plan", lockSeconds: 60, cooldownMinutes: 30 }],
+      [
+        "a plan with a negative lock",
+        { action: "plan", now: "2030-01-01T00:00:00.000Z", lockSeconds: -1, cooldownMinutes: 30 },
+      ],
+    ],
+  },
+  {
+    name: "notify-slack",
+    handler: notifySlack,
+    valid: () => JSON.parse(JSON.stringify(recovered)),
+    specific: () => [
+      ["an outcome of healthy", { ...recovered, outcome: "healthy" }],
+      ["an execution ARN of garbage", { ...recovered, executionArn: "arn:aws:states:::x" }],
+      ["no notifications", { ...recovered, notifications: undefined }],
+      [
+        "a secret name of 5000 characters",
+        { ...recovered, notifications: { ...recovered.notifications, slackWebhookSecret: "s".repeat(5000) } },
+      ],
+      ["runs as a string", { ...recovered, runs: "all good" }],
+    ],
+  },
+  {
+    name: "alert-opsgenie",
+    handler: alertOpsgenie,
+    valid: () =>
+      JSON.parse(
+        JSON.stringify({
+          ...escalated,
+          notifications: { ...escalated.notifications, opsgenieApiUrl: http.url },
+        }),
+      ),
+    specific: () => [
+      [
+        "an API URL over plain http to another host",
+        {
+          ...escalated,
+          notifications: { ...escalated.notifications, opsgenieApiUrl: "http://evil.example.com" },
+        },
+      ],
+      [
+        "an API URL that is not a URL",
+        { ...escalated, notifications: { ...escalated.notifications, opsgenieApiUrl: "api.opsgenie.com" } },
+      ],
+      [
+        "a priority of P9",
+        { ...escalated, notifications: { ...escalated.notifications, opsgeniePriority: "P9" } },
+      ],
+      ["an unknown reason", { ...escalated, reason: "because" }],
+    ],
+  },
+];
+
+/** Everything the observers saw. */
+function observed() {
+  return {
+    aws: ec2.calls().length + route53.calls().length + secrets.calls().length,
+    http: http.requests.length,
+    ssh: sshd.connections(),
+  };
+}
+
+async function expectRejectedUntouched(handler: Handler, event: unknown): Promise<void> {
+  const before = observed();
+  let error: unknown;
+  try {
+    await handler(event);
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(Error);
+  expect((error as Error).name).toBe("InvalidInput");
+  expect(observed()).toEqual({ ...before, aws: 0, http: 0 });
+  expect(sshd.connections()).toBe(before.ssh);
+}
+
+const GENERIC: [string, (valid: Record<string, unknown>) => unknown][] = [
+  ["undefined", () => undefined],
+  ["null", () => null],
+  ["a number", () => 42],
+  ["a string", () => INSTANCE],
+  ["a huge string", () => "x".repeat(5000)],
+  ["an empty list", () => []],
+  ["a list holding the valid event", (v) => [v]],
+  ["an empty object", () => ({})],
+  ["no instanceId", (v) => ({ ...v, instanceId: undefined })],
+  ["a numeric instanceId", (v) => ({ ...v, instanceId: 1234567890 })],
+  ["a null instanceId", (v) => ({ ...v, instanceId: null })],
+  ["an instanceId list", (v) => ({ ...v, instanceId: [INSTANCE] })],
+  ["an instanceId object", (v) => ({ ...v, instanceId: { id: INSTANCE } })],
+  ["an instanceId over 4096 characters", (v) => ({ ...v, instanceId: `i-${"0".repeat(5000)}` })],
+  ["an instanceId with a shell suffix", (v) => ({ ...v, instanceId: `${INSTANCE}; reboot` })],
+  ["an instanceId wildcard", (v) => ({ ...v, instanceId: "*" })],
+  ["no region", (v) => ({ ...v, region: undefined })],
+  ["a region in capitals", (v) => ({ ...v, region: "EU-WEST-1" })],
+  ["a region over 4096 characters", (v) => ({ ...v, region: `eu-${"west".repeat(1100)}-1` })],
+  ["a region path", (v) => ({ ...v, region: "eu-west-1/../us-east-1" })],
+];
+
+describe.each(SUBJECTS)("$name with hostile input", (subject) => {
+  it("calls the outside world for a well-formed event (so the zero counts below mean something)", async () => {
+    const before = observed();
+
+    try {
+      await subject.handler(subject.valid());
+    } catch (err) {
+      expect((err as Error).name).not.toBe("InvalidInput");
+    }
+
+    const after = observed();
+    expect(after.aws + after.http + after.ssh - before.ssh).toBeGreaterThan(0);
+  });
+
+  it.each(GENERIC)("rejects %s with InvalidInput and no call", async (_label, make) => {
+    await expectRejectedUntouched(subject.handler, make(subject.valid()));
+  });
+
+  it("rejects its own malformed payloads with InvalidInput and no call", async () => {
+    for (const [label, event] of subject.specific()) {
+      try {
+        await expectRejectedUntouched(subject.handler, event);
+      } catch (err) {
+        throw new Error(`${subject.name}, ${label}: ${(err as Error).message}`);
+      }
+    }
+  });
+
+  it("rejects any malformed instanceId or region, or any non-object event, with no call (property)", async () => {
+    const notInstanceId = fc
+      .jsonValue({ maxDepth: 2 })
+      .filter((v) => !(typeof v === "string" && INSTANCE_ID.test(v)));
+    const notRegion = fc.jsonValue({ maxDepth: 2 }).filter((v) => !(typeof v === "string" && REGION.test(v)));
+    const nonObject = fc.oneof(
+      fc.string(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.jsonValue({ maxDepth: 1 })),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          notInstanceId.map((instanceId) => ({ ...subject.valid(), instanceId })),
+          notRegion.map((region) => ({ ...subject.valid(), region })),
+          nonObject,
+        ),
+        async (event) => {
+          http.reset();
+          ec2.resetHistory();
+          route53.resetHistory();
+          secrets.resetHistory();
+          await expectRejectedUntouched(subject.handler, event);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe("the workflow with hostile input", () => {
+  const definition = buildDefinition({
+    functionArns: FUNCTION_ARNS,
+    lockTableName: new FakeLockTable().tableName,
+    timeoutSeconds: machineTimeoutSeconds([]),
+  });
+
+  it("fails a malformed input (no instance id) with the named error before any lock, restart or message", async () => {
+    const input = workflowInput();
+    const { instanceId: _dropped, ...instance } = input.instance;
+
+    const run = await runWorkflow({ definition, input: { ...input, instance } });
+
+    expect(run.status).toBe("FAILED");
+    expect(run.error).toBe(INVALID_INPUT_ERROR);
+    expect(run.calls).toEqual([]);
+    expect(run.lockTable.writes).toEqual([]);
+  });
+
+  it("runs a well-formed alarm for an instance the config does not know, and the real restart handler's EC2 denial escalates as restart-failed", async () => {
+    // The definition has no instance list; IAM is the guard (security-iam: the restart role may
+    // act only on configured instances). EC2 answers an unlisted instance the way IAM would.
+    const stranger = "i-0badbadbadbadbad0";
+    ec2.on(RebootInstancesCommand).rejects(
+      Object.assign(new Error("You are not authorized to perform this operation."), {
+        name: "UnauthorizedOperation",
+      }),
+    );
+    const failing = () => checkResult("url", false, "HTTP 503");
+
+    const run = await runWorkflow({
+      definition,
+      input: workflowInput(instanceSettings({ instanceId: stranger })),
+      lambdas: {
+        "url-check": failing,
+        "restart-instance": (event) => restartInstance(event),
+        "alert-opsgenie": () => ({ delivered: true, target: "opsgenie", statusCode: 202 }),
+      },
+    });
+
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.output).toMatchObject({ outcome: "escalated", reason: "restart-failed" });
+    expect(ec2.commandCalls(RebootInstancesCommand).map((c) => c.args[0].input)).toEqual([
+      { InstanceIds: [stranger] },
+    ]);
+    expect(run.callsTo("alert-opsgenie")).toHaveLength(1);
+    expect(run.callsTo("notify-slack")).toEqual([]);
+  });
+});

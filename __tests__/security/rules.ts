@@ -1,0 +1,331 @@
+/**
+ * Static checks over synthesized Terraform JSON, modelled on checkov / trivy rules (which cannot
+ * be installed here). Each rule is a pure function of the JSON; `id` names the checkov or trivy
+ * check it follows where one exists.
+ */
+import { allPolicyStatements, asList } from "./iam-sim";
+import {
+  dataSources,
+  providerRegions,
+  referencedAddress,
+  resources,
+  type TfBlock,
+  type TfJson,
+} from "./tf-json";
+
+/** One finding: which block and what is wrong. */
+export interface Violation {
+  readonly rule: string;
+  readonly address: string;
+  readonly message: string;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly title: string;
+  check(tf: TfJson): Violation[];
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  if (Array.isArray(value)) return record(value[0]);
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+}
+
+function blockAt(tf: TfJson, address: string | undefined): TfBlock | undefined {
+  if (address === undefined) return undefined;
+  const [type = "", id = ""] = address.split(".");
+  return tf.resource?.[type]?.[id];
+}
+
+/** Patterns of secret values that must never appear in Terraform config (and so in state). */
+export const SECRET_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
+  {
+    name: "Slack webhook URL",
+    pattern: /https:\/\/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9/_-]+/,
+  },
+  { name: "OpsGenie GenieKey header", pattern: /GenieKey\s+[A-Za-z0-9-]{8,}/i },
+  { name: "private key", pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/ },
+  { name: "AWS access key id", pattern: /\b(AKIA|ASIA)[A-Z0-9]{16}\b/ },
+  { name: "AWS secret access key", pattern: /aws_?secret_?access_?key["'\s:=]+[A-Za-z0-9/+=]{40}/i },
+  {
+    name: "OpsGenie API key (UUID) beside a key name",
+    pattern: /(api_?key|genie)["'\s:=]+[0-9a-f]{8}-[0-9a-f]{4}-/i,
+  },
+];
+
+function secretFindings(text: string): string[] {
+  return SECRET_PATTERNS.filter((p) => p.pattern.test(text)).map((p) => p.name);
+}
+
+/** Lambda runtimes AWS has deprecated or is deprecating (Lambda runtime deprecation table). */
+export function isDeprecatedRuntime(runtime: string): boolean {
+  const node = /^nodejs(\d+)?(\.\d+)?(\.x|-edge)?$/.exec(runtime);
+  if (node) return node[1] === undefined || Number(node[1]) <= 20;
+  const python = /^python(\d)\.(\d+)$/.exec(runtime);
+  if (python) return Number(python[1]) < 3 || Number(python[2]) <= 9;
+  return /^(python2\.7|ruby2\.\d|ruby3\.[0-2]|java8|go1\.x|provided|dotnetcore\d\.\d|dotnet[5-7]\.0|dotnet6)$/.test(
+    runtime,
+  );
+}
+
+export const RULES: readonly Rule[] = [
+  {
+    id: "CKV_AWS_50",
+    title: "Lambda functions have active X-Ray tracing",
+    check: (tf) =>
+      resources(tf, "aws_lambda_function")
+        .filter((f) => record(f.body.tracing_config)?.mode !== "Active")
+        .map((f) => ({
+          rule: "CKV_AWS_50",
+          address: f.address,
+          message: "tracing_config.mode is not Active",
+        })),
+  },
+  {
+    id: "CKV_AWS_66",
+    title:
+      "Every Lambda function has its own log group with retention (and a non-empty KMS key if one is set)",
+    check: (tf) => {
+      const groups = new Map(resources(tf, "aws_cloudwatch_log_group").map((g) => [g.body.name, g]));
+      const out: Violation[] = [];
+      for (const f of resources(tf, "aws_lambda_function")) {
+        const custom = record(f.body.logging_config)?.log_group;
+        const name = custom ?? `/aws/lambda/${String(f.body.function_name)}`;
+        const group = groups.get(name);
+        const v = (message: string) => out.push({ rule: "CKV_AWS_66", address: f.address, message });
+        if (!group) {
+          v(`no aws_cloudwatch_log_group named ${String(name)}: Lambda would create one that never expires`);
+          continue;
+        }
+        const days = group.body.retention_in_days;
+        if (typeof days !== "number" || days <= 0) v(`${group.address} has no retention_in_days`);
+        if (group.body.provider !== f.body.provider)
+          v(`${group.address} is in another provider than the function`);
+        if (
+          "kms_key_id" in group.body &&
+          (typeof group.body.kms_key_id !== "string" || group.body.kms_key_id === "")
+        ) {
+          v(`${group.address} has an empty kms_key_id`);
+        }
+      }
+      for (const g of resources(tf, "aws_cloudwatch_log_group")) {
+        const days = g.body.retention_in_days;
+        if (typeof days !== "number" || days <= 0) {
+          out.push({
+            rule: "CKV_AWS_66",
+            address: g.address,
+            message: "log group without retention_in_days",
+          });
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: "CKV_AWS_285",
+    title:
+      "State machines log ALL or ERROR with execution data to a log group, and trace with X-Ray (CKV_AWS_284)",
+    check: (tf) => {
+      const out: Violation[] = [];
+      for (const m of resources(tf, "aws_sfn_state_machine")) {
+        const v = (message: string) => out.push({ rule: "CKV_AWS_285", address: m.address, message });
+        const logging = record(m.body.logging_configuration);
+        if (!logging) {
+          v("no logging_configuration");
+        } else {
+          if (!["ALL", "ERROR"].includes(String(logging.level))) v(`logging level ${String(logging.level)}`);
+          if (logging.include_execution_data !== true) v("include_execution_data is not true");
+          const destination = logging.log_destination;
+          const group = blockAt(tf, referencedAddress(destination));
+          if (
+            typeof destination !== "string" ||
+            !/^\$\{aws_cloudwatch_log_group\./.test(destination) ||
+            !group
+          ) {
+            v(`log_destination ${String(destination)} is not a log group of this stack`);
+          }
+        }
+        if (record(m.body.tracing_configuration)?.enabled !== true)
+          v("tracing_configuration.enabled is not true");
+      }
+      return out;
+    },
+  },
+  {
+    id: "CKV_AWS_27",
+    title: "SQS queues are encrypted (SQS-managed SSE or a KMS key)",
+    check: (tf) =>
+      resources(tf, "aws_sqs_queue")
+        .filter((q) => q.body.sqs_managed_sse_enabled !== true && !q.body.kms_master_key_id)
+        .map((q) => ({
+          rule: "CKV_AWS_27",
+          address: q.address,
+          message: "neither sqs_managed_sse_enabled nor kms_master_key_id",
+        })),
+  },
+  {
+    id: "AVD-AWS-0066-RUNTIME",
+    title: "No Lambda function uses a deprecated runtime",
+    check: (tf) =>
+      resources(tf, "aws_lambda_function")
+        .filter((f) => typeof f.body.runtime !== "string" || isDeprecatedRuntime(f.body.runtime))
+        .map((f) => ({
+          rule: "AVD-AWS-0066-RUNTIME",
+          address: f.address,
+          message: `runtime ${String(f.body.runtime)}`,
+        })),
+  },
+  {
+    id: "CKV_AWS_45",
+    title: "No plaintext secret in Lambda environment variables",
+    check: (tf) => {
+      const out: Violation[] = [];
+      for (const f of resources(tf, "aws_lambda_function")) {
+        const variables = record(record(f.body.environment)?.variables) ?? {};
+        for (const [key, value] of Object.entries(variables)) {
+          for (const found of secretFindings(`${key}=${String(value)}`)) {
+            out.push({
+              rule: "CKV_AWS_45",
+              address: f.address,
+              message: `environment ${key} holds a ${found}`,
+            });
+          }
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: "FL_NO_SECRET_IN_CONFIG",
+    title: "No secret value anywhere in the synthesized configuration (it would land in state and plans)",
+    check: (tf) =>
+      secretFindings(JSON.stringify(tf)).map((found) => ({
+        rule: "FL_NO_SECRET_IN_CONFIG",
+        address: "cdk.tf.json",
+        message: `contains a ${found}`,
+      })),
+  },
+  {
+    id: "FL_S3_BACKEND",
+    title: "An S3 backend encrypts state and uses S3's native lock file",
+    check: (tf) => {
+      const s3 = tf.terraform?.backend?.s3;
+      if (!s3) return [];
+      const out: Violation[] = [];
+      if (s3.encrypt !== true)
+        out.push({ rule: "FL_S3_BACKEND", address: "terraform.backend.s3", message: "encrypt is not true" });
+      if (s3.use_lockfile !== true) {
+        out.push({
+          rule: "FL_S3_BACKEND",
+          address: "terraform.backend.s3",
+          message: "use_lockfile is not true",
+        });
+      }
+      return out;
+    },
+  },
+  {
+    id: "FL_RESERVED_CONCURRENCY",
+    title: "Reserved concurrency, when set, is at least 1 (0 would silently disable the function)",
+    check: (tf) =>
+      resources(tf, "aws_lambda_function")
+        .filter((f) => {
+          const value = f.body.reserved_concurrent_executions;
+          return value !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= 1);
+        })
+        .map((f) => ({
+          rule: "FL_RESERVED_CONCURRENCY",
+          address: f.address,
+          message: `reserved_concurrent_executions = ${String(f.body.reserved_concurrent_executions)}`,
+        })),
+  },
+  {
+    id: "CKV_AWS_119",
+    title: "DynamoDB tables have server-side encryption enabled",
+    check: (tf) =>
+      resources(tf, "aws_dynamodb_table")
+        .filter((t) => record(t.body.server_side_encryption)?.enabled !== true)
+        .map((t) => ({
+          rule: "CKV_AWS_119",
+          address: t.address,
+          message: "server_side_encryption.enabled is not true",
+        })),
+  },
+  {
+    id: "CKV_AWS_289",
+    title: 'No IAM policy grants Action "*" or "service:*", or uses NotAction/NotResource',
+    check: (tf) => {
+      const out: Violation[] = [];
+      for (const { address, statement } of allPolicyStatements(tf)) {
+        for (const action of asList(statement.Action)) {
+          if (action === "*" || /^[a-z0-9-]+:\*$/i.test(action)) {
+            out.push({ rule: "CKV_AWS_289", address, message: `grants ${action}` });
+          }
+        }
+        if (statement.NotAction !== undefined || statement.NotResource !== undefined) {
+          out.push({ rule: "CKV_AWS_289", address, message: "uses NotAction/NotResource" });
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: "FL_CONFUSED_DEPUTY",
+    title:
+      "Roles assumed by Step Functions and EventBridge are restricted to this account (aws:SourceAccount)",
+    check: (tf) => {
+      const out: Violation[] = [];
+      for (const role of resources(tf, "aws_iam_role")) {
+        for (const { address, statement } of allPolicyStatements({
+          resource: { aws_iam_role: { [role.id]: role.body } },
+        })) {
+          const services = asList(record(statement.Principal)?.Service as string | string[] | undefined);
+          if (!services.some((s) => s === "states.amazonaws.com" || s === "events.amazonaws.com")) continue;
+          const account = record(record(statement.Condition)?.StringEquals)?.["aws:SourceAccount"];
+          if (typeof account !== "string" || account === "") {
+            out.push({
+              rule: "FL_CONFUSED_DEPUTY",
+              address,
+              message: `${services.join(",")} trust without aws:SourceAccount`,
+            });
+          }
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: "FL_ALIASED_PROVIDER",
+    title: "Every resource and data source uses a declared, aliased aws provider; no default provider exists",
+    check: (tf) => {
+      const aliases = providerRegions(tf);
+      const out: Violation[] = [];
+      for (const p of tf.provider?.aws ?? []) {
+        if (typeof p.alias !== "string") {
+          out.push({
+            rule: "FL_ALIASED_PROVIDER",
+            address: "provider.aws",
+            message: "an aws provider without alias",
+          });
+        }
+      }
+      for (const entry of [...resources(tf), ...dataSources(tf)]) {
+        const provider = entry.body.provider;
+        const alias = typeof provider === "string" ? /^aws\.(.+)$/.exec(provider)?.[1] : undefined;
+        if (alias === undefined || !aliases.has(alias)) {
+          out.push({
+            rule: "FL_ALIASED_PROVIDER",
+            address: entry.address,
+            message: `provider ${String(provider)}`,
+          });
+        }
+      }
+      return out;
+    },
+  },
+];
+
+/** Every violation of every rule. */
+export function checkAll(tf: TfJson): Violation[] {
+  return RULES.flatMap((rule) => rule.check(tf));
+}
