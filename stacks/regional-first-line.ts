@@ -13,7 +13,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { WorkflowInput } from "../functions/shared/contracts";
-import type { ResolvedInstance, ResolvedRegion } from "./config";
+import { ConfigError, type ResolvedInstance, type ResolvedRegion } from "./config";
 import { FirstLineFunction, type FunctionCode } from "./first-line-function";
 import type { FunctionName } from "./function-catalog";
 import { type PolicyStatement, policyDocument, trustPolicy } from "./iam";
@@ -34,16 +34,28 @@ export interface RegionalFirstLineProps {
   readonly operatorTopicArn?: string;
 }
 
+/** EventBridge's limit on an input transformer's template (PutTargets rejects longer ones). */
+export const INPUT_TEMPLATE_MAX_LENGTH = 8192;
+
 /**
  * The target's input template: the settings as JSON, with `<` and `>` escaped (a URL or body
  * text could otherwise read as an EventBridge placeholder), then the three placeholders left
- * unquoted so EventBridge inserts them as JSON strings.
+ * unquoted so EventBridge inserts them as JSON strings. Indented, so a plan shows one setting
+ * per line; compact when only that fits EventBridge's limit.
  */
 export function inputTemplate(template: unknown): string {
-  return JSON.stringify(template, null, 2)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/"\\u003c(alarmName|alarmArn|time)\\u003e"/g, "<$1>");
+  const render = (indent?: number) =>
+    JSON.stringify(template, null, indent)
+      .replace(/</g, "\\u003c")
+      .replace(/>/g, "\\u003e")
+      .replace(/"\\u003c(alarmName|alarmArn|time)\\u003e"/g, "<$1>");
+  const pretty = render(2);
+  return templateLength(pretty) <= INPUT_TEMPLATE_MAX_LENGTH ? pretty : render();
+}
+
+/** Length as EventBridge could count it at most: UTF-8 bytes. */
+function templateLength(template: string): number {
+  return Buffer.byteLength(template, "utf8");
 }
 
 function unique(values: readonly string[]): string[] {
@@ -290,8 +302,8 @@ export class RegionalFirstLine extends Construct {
 
     const rules: CloudwatchEventRule[] = [];
     const alarms: CloudwatchMetricAlarm[] = [];
-    for (const instance of region.instances) {
-      const { alarm, rule } = this.instanceAlarm(instance, props, eventsRole);
+    for (const [index, instance] of region.instances.entries()) {
+      const { alarm, rule } = this.instanceAlarm(instance, index, props, eventsRole);
       alarms.push(alarm);
       rules.push(rule);
     }
@@ -385,11 +397,27 @@ export class RegionalFirstLine extends Construct {
   /** Alarm, rule and target for one instance, under a scope named after the instance id. */
   private instanceAlarm(
     instance: ResolvedInstance,
+    index: number,
     props: RegionalFirstLineProps,
     eventsRole: IamRole,
   ): { alarm: CloudwatchMetricAlarm; rule: CloudwatchEventRule } {
     const { provider, stackName, region } = props;
     const { settings, alarm: a } = instance;
+
+    // The template carries the instance's resolved settings, so the plan shows them and the
+    // workflow needs no lookup; only the alarm's own name, ARN and time come from the event.
+    const template: Record<keyof WorkflowInput, unknown> = {
+      instance: settings,
+      alarm: { name: "<alarmName>", arn: "<alarmArn>", time: "<time>" },
+    };
+    const input = inputTemplate(template);
+    if (templateLength(input) > INPUT_TEMPLATE_MAX_LENGTH) {
+      // Synth would succeed and `terraform apply` fail; say which instance and what to shorten.
+      throw new ConfigError("Invalid first-line configuration: 1 problem; fix it and run again:", [
+        `regions.${region.name}.instances[${index}]: the workflow input of ${settings.instanceId} is ${templateLength(input)} characters, over EventBridge's ${INPUT_TEMPLATE_MAX_LENGTH}-character input template limit; shorten its longest settings (url.expectBody, ssh.command, url address)`,
+      ]);
+    }
+
     const scope = new Construct(this, settings.instanceId);
     const name = (part: string) => regionalName(stackName, region.name, `${settings.instanceId}-${part}`);
 
@@ -422,12 +450,6 @@ export class RegionalFirstLine extends Construct {
       }),
     });
 
-    // The template carries the instance's resolved settings, so the plan shows them and the
-    // workflow needs no lookup; only the alarm's own name, ARN and time come from the event.
-    const template: Record<keyof WorkflowInput, unknown> = {
-      instance: settings,
-      alarm: { name: "<alarmName>", arn: "<alarmArn>", time: "<time>" },
-    };
     new CloudwatchEventTarget(scope, "target", {
       provider,
       rule: rule.name,
@@ -436,7 +458,7 @@ export class RegionalFirstLine extends Construct {
       roleArn: eventsRole.arn,
       inputTransformer: {
         inputPaths: { alarmName: "$.detail.alarmName", alarmArn: "$.resources[0]", time: "$.time" },
-        inputTemplate: inputTemplate(template),
+        inputTemplate: input,
       },
       retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 20 },
       deadLetterConfig: { arn: this.deadLetterQueue.arn },

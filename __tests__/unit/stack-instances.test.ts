@@ -1,0 +1,347 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { InstanceSettings } from "../../functions/shared/contracts";
+import { synthesize } from "../../main";
+import { ConfigError } from "../../stacks/config";
+import { INPUT_TEMPLATE_MAX_LENGTH } from "../../stacks/regional-first-line";
+import {
+  blockAt,
+  committedExample,
+  jsonAttr,
+  ref,
+  resourcesOf,
+  type Synthesized,
+  settingsOf,
+  str,
+  synthConfig,
+  type TfJson,
+} from "../helpers/synth";
+
+// Synthesis bundles the functions first; a cold bundle cache on a busy machine takes seconds.
+jest.setTimeout(60_000);
+
+let example: Synthesized;
+/** The example with alarm settings at all three levels and a body text that looks like a placeholder. */
+let layered: Synthesized;
+
+function layeredConfig(): Record<string, unknown> {
+  const raw = committedExample() as {
+    defaults: { alarm: Record<string, unknown> };
+    regions: Record<string, { alarm?: Record<string, unknown>; instances: Record<string, unknown>[] }>;
+  };
+  raw.defaults.alarm = { ...raw.defaults.alarm, statistic: "Maximum" };
+  const us = raw.regions["us-east-1"];
+  if (!us) throw new Error("example lost us-east-1");
+  us.alarm = { evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "ignore" };
+  us.instances[0] = {
+    instanceId: "i-0a1b2c3d4e5f60718",
+    url: { address: "https://us.example.com/status", expectBody: "<title>OK</title>" },
+  };
+  return raw;
+}
+
+beforeAll(async () => {
+  example = await synthConfig(committedExample());
+  layered = await synthConfig(layeredConfig());
+});
+
+afterAll(() => {
+  example?.cleanup();
+  layered?.cleanup();
+});
+
+/** EventBridge's substitution: each placeholder becomes the JSON string of the event's value. */
+function renderTemplate(template: string, values: Record<string, string>): unknown {
+  const rendered = template.replace(/<([A-Za-z0-9_.-]+)>/g, (_match, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`template uses unknown placeholder <${key}>`);
+    return JSON.stringify(value);
+  });
+  return JSON.parse(rendered);
+}
+
+const ALARM_VALUES = {
+  alarmName: "first-line-eu-west-1-i-0123456789abcdef0-cpu",
+  alarmArn: "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:first-line-eu-west-1-i-0123456789abcdef0-cpu",
+  time: "2026-01-02T03:04:05Z",
+};
+
+function cpuAlarm(json: TfJson, region: string, instanceId: string) {
+  return blockAt(json, "aws_cloudwatch_metric_alarm", `${region}/${instanceId}/cpu-alarm`);
+}
+
+describe("per-instance CPU alarm", () => {
+  it("watches AWS/EC2 CPUUtilization of the instance with the default settings and no alarm actions", () => {
+    const alarm = cpuAlarm(example.json, "eu-west-1", "i-0123456789abcdef0");
+    expect(settingsOf(alarm)).toEqual({
+      provider: "aws.eu-west-1",
+      alarm_name: "first-line-eu-west-1-i-0123456789abcdef0-cpu",
+      alarm_description: expect.stringContaining("i-0123456789abcdef0"),
+      namespace: "AWS/EC2",
+      metric_name: "CPUUtilization",
+      dimensions: { InstanceId: "i-0123456789abcdef0" },
+      statistic: "Average",
+      threshold: 99,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      period: 300,
+      evaluation_periods: 2,
+      datapoints_to_alarm: 2,
+      treat_missing_data: "missing",
+    });
+  });
+
+  it("applies an instance's own alarm override over the defaults", () => {
+    const alarm = settingsOf(cpuAlarm(example.json, "us-east-1", "i-0fedcba9876543210"));
+    expect(alarm).toMatchObject({ threshold: 95, period: 60, statistic: "Average", evaluation_periods: 2 });
+  });
+
+  it("merges alarm settings instance > region > defaults", () => {
+    const overridden = settingsOf(cpuAlarm(layered.json, "us-east-1", "i-0fedcba9876543210"));
+    const regionOnly = settingsOf(cpuAlarm(layered.json, "us-east-1", "i-0a1b2c3d4e5f60718"));
+    const otherRegion = settingsOf(cpuAlarm(layered.json, "eu-west-1", "i-0123456789abcdef0"));
+    const fields = (a: Record<string, unknown>) => [
+      a.statistic,
+      a.threshold,
+      a.period,
+      a.evaluation_periods,
+      a.datapoints_to_alarm,
+      a.treat_missing_data,
+    ];
+    expect(fields(overridden)).toEqual(["Maximum", 95, 60, 3, 3, "ignore"]);
+    expect(fields(regionOnly)).toEqual(["Maximum", 99, 300, 3, 3, "ignore"]);
+    expect(fields(otherRegion)).toEqual(["Maximum", 99, 300, 2, 2, "missing"]);
+  });
+
+  it("never has alarm, OK or insufficient-data actions: EventBridge is the only consumer", () => {
+    const alarms = resourcesOf(example.json, "aws_cloudwatch_metric_alarm").filter((a) =>
+      a.path.endsWith("/cpu-alarm"),
+    );
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) {
+      expect([alarm.body.alarm_actions, alarm.body.ok_actions, alarm.body.insufficient_data_actions]).toEqual(
+        [undefined, undefined, undefined],
+      );
+    }
+  });
+});
+
+describe("per-instance EventBridge rule", () => {
+  it("matches exactly that instance's alarm going to ALARM", () => {
+    for (const [region, id] of [
+      ["eu-west-1", "i-0123456789abcdef0"],
+      ["us-east-1", "i-0fedcba9876543210"],
+    ] as const) {
+      const rule = blockAt(example.json, "aws_cloudwatch_event_rule", `${region}/${id}/rule`);
+      expect(jsonAttr(rule, "event_pattern")).toEqual({
+        source: ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        resources: [ref(cpuAlarm(example.json, region, id), "arn")],
+        detail: { state: { value: ["ALARM"] } },
+      });
+      expect(rule.body.name).toBe(`first-line-${region}-${id}-alarm`);
+      expect(rule.body.provider).toBe(`aws.${region}`);
+    }
+  });
+});
+
+describe("per-instance rule target", () => {
+  it("starts the region's state machine through the region's events role, with retries and the region's DLQ", () => {
+    const region = "us-east-1";
+    const id = "i-0a1b2c3d4e5f60718";
+    const target = blockAt(example.json, "aws_cloudwatch_event_target", `${region}/${id}/target`);
+    const { input_transformer: _template, ...rest } = settingsOf(target);
+    expect(rest).toEqual({
+      provider: "aws.us-east-1",
+      rule: ref(blockAt(example.json, "aws_cloudwatch_event_rule", `${region}/${id}/rule`), "name"),
+      target_id: "first-line",
+      arn: ref(blockAt(example.json, "aws_sfn_state_machine", `${region}/workflow`), "arn"),
+      role_arn: ref(blockAt(example.json, "aws_iam_role", `${region}/events-role`), "arn"),
+      retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 20 },
+      dead_letter_config: { arn: ref(blockAt(example.json, "aws_sqs_queue", `${region}/dlq`), "arn") },
+    });
+  });
+
+  it("takes the alarm name, alarm ARN and event time from the event and nothing else", () => {
+    for (const target of resourcesOf(example.json, "aws_cloudwatch_event_target")) {
+      const transformer = target.body.input_transformer as { input_paths: unknown; input_template: string };
+      expect(transformer.input_paths).toEqual({
+        alarmName: "$.detail.alarmName",
+        alarmArn: "$.resources[0]",
+        time: "$.time",
+      });
+      const placeholders = [...transformer.input_template.matchAll(/<([^<>\s]*)>/g)].map((m) => m[1]);
+      expect(placeholders).toEqual(["alarmName", "alarmArn", "time"]);
+    }
+  });
+
+  it("renders, once EventBridge fills the placeholders, to the workflow input with the instance's resolved settings", () => {
+    const target = blockAt(
+      example.json,
+      "aws_cloudwatch_event_target",
+      "eu-west-1/i-0123456789abcdef0/target",
+    );
+    const template = (target.body.input_transformer as { input_template: string }).input_template;
+    const expected: InstanceSettings = {
+      instanceId: "i-0123456789abcdef0",
+      region: "eu-west-1",
+      url: { address: "https://eu.example.com/health", timeoutSeconds: 10, expectStatus: "200-399" },
+      route53: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: 0.5 },
+      ssh: {
+        host: "203.0.113.10",
+        port: 22,
+        user: "ec2-user",
+        hostKeySha256: ["SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw"],
+        mode: "command",
+        privateKeySecret: "first-line/ssh-key",
+        command: "true",
+        timeoutSeconds: 15,
+        inVpc: true,
+      },
+      restart: {
+        method: "reboot",
+        settleSeconds: 90,
+        pollSeconds: 15,
+        maxWaitSeconds: 600,
+        maxPolls: 40,
+        cooldownMinutes: 30,
+      },
+      notifications: {
+        slackWebhookSecret: "first-line/slack-webhook",
+        opsgenieApiKeySecret: "first-line/opsgenie-api-key",
+        opsgenieApiUrl: "https://api.opsgenie.com",
+        opsgeniePriority: "P2",
+      },
+    };
+    expect(renderTemplate(template, ALARM_VALUES)).toEqual({
+      instance: expected,
+      alarm: { name: ALARM_VALUES.alarmName, arn: ALARM_VALUES.alarmArn, time: ALARM_VALUES.time },
+    });
+  });
+
+  it("carries region-level restart and notification overrides of every instance in that region", () => {
+    const target = blockAt(
+      example.json,
+      "aws_cloudwatch_event_target",
+      "us-east-1/i-0fedcba9876543210/target",
+    );
+    const template = (target.body.input_transformer as { input_template: string }).input_template;
+    const rendered = renderTemplate(template, ALARM_VALUES) as { instance: InstanceSettings };
+    expect(rendered.instance.restart).toEqual({
+      method: "stop-start",
+      settleSeconds: 90,
+      pollSeconds: 15,
+      maxWaitSeconds: 900,
+      maxPolls: 60,
+      cooldownMinutes: 30,
+    });
+    expect(rendered.instance.notifications.opsgeniePriority).toBe("P1");
+    expect(rendered.instance.ssh).toMatchObject({
+      mode: "handshake",
+      hostKeySha256: [
+        "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",
+        "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8",
+      ],
+    });
+    expect(rendered.instance.ssh?.host).toBeUndefined();
+    expect(rendered.instance.url).toBeUndefined();
+  });
+
+  it("carries for every instance exactly the settings the configuration resolves to", () => {
+    for (const region of example.config.regions) {
+      for (const instance of region.instances) {
+        const id = instance.settings.instanceId;
+        const target = blockAt(example.json, "aws_cloudwatch_event_target", `${region.name}/${id}/target`);
+        const template = (target.body.input_transformer as { input_template: string }).input_template;
+        const rendered = renderTemplate(template, ALARM_VALUES) as { instance: unknown };
+        expect(rendered.instance).toEqual(JSON.parse(JSON.stringify(instance.settings)));
+      }
+    }
+  });
+
+  it("keeps text that looks like a placeholder literal, so EventBridge cannot substitute it", () => {
+    const target = blockAt(
+      layered.json,
+      "aws_cloudwatch_event_target",
+      "us-east-1/i-0a1b2c3d4e5f60718/target",
+    );
+    const template = (target.body.input_transformer as { input_template: string }).input_template;
+    expect(template).not.toContain("<title>");
+    const rendered = renderTemplate(template, ALARM_VALUES) as { instance: InstanceSettings };
+    expect(rendered.instance.url).toEqual({
+      address: "https://us.example.com/status",
+      timeoutSeconds: 10,
+      expectStatus: "200-399",
+      expectBody: "<title>OK</title>",
+    });
+  });
+
+  it("has one target per rule, each on its own instance's rule", () => {
+    const targets = resourcesOf(example.json, "aws_cloudwatch_event_target");
+    expect(targets.map((t) => str(t, "rule")).sort()).toEqual(
+      resourcesOf(example.json, "aws_cloudwatch_event_rule")
+        .map((r) => ref(r, "name"))
+        .sort(),
+    );
+  });
+});
+
+describe("input template size", () => {
+  /** The example with one instance whose expected body text is `length` characters long. */
+  function withBody(length: number): Record<string, unknown> {
+    const raw = committedExample() as { regions: Record<string, { instances: Record<string, unknown>[] }> };
+    const eu = raw.regions["eu-west-1"];
+    if (!eu) throw new Error("example lost eu-west-1");
+    eu.instances[0] = {
+      ...eu.instances[0],
+      url: { address: "https://eu.example.com/health", expectBody: "x".repeat(length) },
+    };
+    return raw;
+  }
+
+  it("stays within EventBridge's limit for every instance of the example, indented one setting per line", () => {
+    for (const target of resourcesOf(example.json, "aws_cloudwatch_event_target")) {
+      const template = (target.body.input_transformer as { input_template: string }).input_template;
+      expect(template.length).toBeLessThanOrEqual(INPUT_TEMPLATE_MAX_LENGTH);
+      expect(template.split("\n").length).toBeGreaterThan(20);
+    }
+  });
+
+  it("falls back to compact JSON when only that fits, still rendering to the same settings", async () => {
+    const compact = await synthConfig(withBody(7100));
+    try {
+      const target = blockAt(
+        compact.json,
+        "aws_cloudwatch_event_target",
+        "eu-west-1/i-0123456789abcdef0/target",
+      );
+      const template = (target.body.input_transformer as { input_template: string }).input_template;
+      expect(template.length).toBeLessThanOrEqual(INPUT_TEMPLATE_MAX_LENGTH);
+      expect(template).not.toContain("\n");
+      const rendered = renderTemplate(template, ALARM_VALUES) as { instance: InstanceSettings };
+      expect(rendered.instance.url?.expectBody).toBe("x".repeat(7100));
+    } finally {
+      compact.cleanup();
+    }
+  });
+
+  it("rejects an instance whose workflow input cannot fit, naming it, and writes no output", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "first-line-oversize-"));
+    try {
+      writeFileSync(join(dir, "config.json"), JSON.stringify(withBody(9000)));
+      const run = synthesize({
+        cwd: dir,
+        env: { FIRST_LINE_CONFIG: "config.json", CDKTF_OUTDIR: "cdktf.out" },
+        log: () => {},
+      });
+      await expect(run).rejects.toThrow(ConfigError);
+      await expect(run).rejects.toThrow(
+        /regions\.eu-west-1\.instances\[0\]: the workflow input of i-0123456789abcdef0 is \d+ characters, over EventBridge's 8192-character/,
+      );
+      // The failure came after staging began: nothing of it may remain.
+      expect(readdirSync(dir)).toEqual(["config.json"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
