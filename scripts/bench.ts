@@ -67,7 +67,6 @@ async function main() {
     "bundle all six, cold cache (esbuild, parallel)",
     ms(Number(process.hrtime.bigint() - startCold) / 1e6),
   );
-  rmSync(cold, { recursive: true, force: true });
   for (const name of FUNCTION_NAMES) {
     const b = bundles[name];
     const limit = name === "ssh-check" ? 400 * 1024 : 50 * 1024;
@@ -107,6 +106,7 @@ async function main() {
     );
   }
   rmSync(loadDir, { recursive: true, force: true });
+  rmSync(cold, { recursive: true, force: true });
 
   // --- synth ---------------------------------------------------------------------------------
   const work = mkdtempSync(join(tmpdir(), "first-line-bench-"));
