@@ -32,6 +32,9 @@ export async function synthesize(opts: { cwd: string; env: NodeJS.ProcessEnv; lo
   const outdir = resolve(opts.cwd, opts.env.CDKTF_OUTDIR ?? "cdktf.out");
   const staging = `${outdir}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
+  // cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
+  // them on) formatting those traces was a third of synth time. Our own errors carry messages.
+  process.setSourceMapsEnabled(false);
   try {
     // A CloudBackend validates by running `terraform version`; synth must work without terraform.
     const app = new App({ outdir: staging, skipValidation: config.backend.type === "cloud" });

@@ -100,7 +100,14 @@ describe("state machine", () => {
           level: "ALL",
         },
         tracing_configuration: { enabled: true },
-        depends_on: [blockAt(example.json, "aws_iam_role_policy", `${region}/workflow-policy`).address],
+        // Created after everything the definition names without a reference.
+        depends_on: [
+          blockAt(example.json, "aws_iam_role_policy", `${region}/workflow-policy`).address,
+          blockAt(example.json, "aws_dynamodb_table", `${region}/lock-table`).address,
+          ...FUNCTION_NAMES.map(
+            (fn) => blockAt(example.json, "aws_lambda_function", `${region}/${fn}/function`).address,
+          ),
+        ],
       });
       expect(settingsOf(logs)).toEqual({
         provider: `aws.${region}`,
@@ -110,16 +117,34 @@ describe("state machine", () => {
     },
   );
 
-  it.each(REGIONS)("in %s references exactly its own region's six functions and lock table", (region) => {
+  it.each(REGIONS)("in %s calls exactly its own region's six functions and lock table, by name", (region) => {
     const machine = blockAt(example.json, "aws_sfn_state_machine", `${region}/workflow`);
-    const references = new Set(str(machine, "definition").match(/\$\{[^}]+\}/g));
-    const expected = new Set([
-      ...FUNCTION_NAMES.map((fn) =>
-        ref(blockAt(example.json, "aws_lambda_function", `${region}/${fn}/function`), "arn"),
+    const definition = str(machine, "definition");
+    // No Terraform references: names are known at synth time and Lambda's Invoke takes a name.
+    expect(definition).not.toMatch(/\$\{/);
+    const states = Object.values(JSON.parse(definition).States as Record<string, { Parameters?: object }>);
+    const functionNames = new Set(
+      states.flatMap((s) => {
+        const fn = (s.Parameters as { FunctionName?: string } | undefined)?.FunctionName;
+        return fn ? [fn] : [];
+      }),
+    );
+    expect(functionNames).toEqual(
+      new Set(
+        FUNCTION_NAMES.map((fn) =>
+          str(blockAt(example.json, "aws_lambda_function", `${region}/${fn}/function`), "function_name"),
+        ),
       ),
-      ref(blockAt(example.json, "aws_dynamodb_table", `${region}/lock-table`), "name"),
-    ]);
-    expect(references).toEqual(expected);
+    );
+    const tables = new Set(
+      states.flatMap((s) => {
+        const table = (s.Parameters as { TableName?: string } | undefined)?.TableName;
+        return table ? [table] : [];
+      }),
+    );
+    expect(tables).toEqual(
+      new Set([str(blockAt(example.json, "aws_dynamodb_table", `${region}/lock-table`), "name")]),
+    );
   });
 
   it("has a definition that is JSON with a machine timeout covering every instance's settle and restart waits", () => {
@@ -146,7 +171,7 @@ describe("state machine", () => {
     const { json, config } = synth();
     for (const region of config.regions) {
       const timeouts = new Map(
-        resourcesOf(json, "aws_lambda_function", region.name).map((f) => [ref(f, "arn"), f.body.timeout]),
+        resourcesOf(json, "aws_lambda_function", region.name).map((f) => [f.body.function_name, f.body.timeout]),
       );
       const machine = blockAt(json, "aws_sfn_state_machine", `${region.name}/workflow`);
       const tasks = lambdaTasks(jsonAttr<{ States: AslStates }>(machine, "definition").States);

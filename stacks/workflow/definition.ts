@@ -20,7 +20,7 @@ import {
 
 /** Props of {@link buildDefinition}. */
 export interface WorkflowProps {
-  /** ARN (or a token that resolves to it) of each function, embedded as `FunctionName`. */
+  /** Name or ARN of each function (Lambda's Invoke takes either), embedded as `FunctionName`. */
   readonly functionArns: Readonly<Record<FunctionName, string>>;
   /** The region's lock table (hash key `instanceId`, string). */
   readonly lockTableName: string;
