@@ -1,0 +1,502 @@
+/**
+ * `npm run simulate`: one region's real state machine definition, executed locally
+ * (aws-local-stepfunctions through the workflow harness) with the six REAL handlers
+ * (functions/<name>/index.ts) against the stand-ins of ./sandbox, for one instance of the
+ * configuration and one named scenario. Wait states take no wall-clock time; the report shows
+ * the time the real machine would have spent (Wait durations and retry pauses).
+ */
+import { CHECK_ORDER, type CheckName, type InstanceSettings } from "../../functions/shared/contracts";
+import type { ResolvedConfig } from "../../stacks/config";
+import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
+import { regionalName } from "../../stacks/naming";
+import type { AslDefinition } from "../../stacks/workflow";
+import { regionWorkflow } from "./region-workflow";
+import { type Sandbox, type SandboxBehaviour, sandbox } from "./sandbox";
+import {
+  BACK_ONLINE,
+  CLOCK_START,
+  FakeLockTable,
+  type InstanceStatus,
+  type LambdaHandler,
+  type RunResult,
+  runWorkflow,
+} from "./workflow-harness";
+
+/** What a scenario expects the execution to end with. */
+export interface Expectation {
+  readonly status: "SUCCEEDED" | "FAILED";
+  readonly outcome?: string;
+  readonly reason?: string;
+  /** Error of a FAILED execution. */
+  readonly error?: string;
+}
+
+interface ScenarioSetup {
+  readonly behaviour: SandboxBehaviour;
+  readonly ec2Statuses: readonly InstanceStatus[];
+  /** Keep the configured host-key pins instead of pinning the stand-in server's key. */
+  readonly keepPinnedHostKeys?: boolean;
+  /** Lock item a previous execution left, as strings. */
+  readonly lockItem?: Readonly<Record<string, string>>;
+}
+
+/** A named situation the simulator can put an instance in. */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  /** Why the scenario cannot apply to this instance, or undefined when it can. */
+  readonly unsupported: (settings: InstanceSettings) => string | undefined;
+  readonly expect: Expectation;
+  readonly setup: (settings: InstanceSettings) => ScenarioSetup;
+}
+
+const INITIALIZING: InstanceStatus = { state: "running", instanceStatus: "initializing", systemStatus: "ok" };
+const IMPAIRED: InstanceStatus = { state: "running", instanceStatus: "impaired", systemStatus: "ok" };
+const STOPPING: InstanceStatus = { state: "stopping" };
+const STOPPED: InstanceStatus = { state: "stopped" };
+const PENDING: InstanceStatus = { state: "pending" };
+
+/** Poll answers of an instance that restarts normally (stop-start passes through stopped first). */
+function comesBack(s: InstanceSettings): InstanceStatus[] {
+  return s.restart.method === "reboot"
+    ? [INITIALIZING, BACK_ONLINE]
+    : [STOPPING, STOPPED, PENDING, INITIALIZING, BACK_ONLINE];
+}
+
+function neverBack(s: InstanceSettings): InstanceStatus[] {
+  return s.restart.method === "reboot" ? [IMPAIRED] : [STOPPING, STOPPED, PENDING, IMPAIRED];
+}
+
+/** The first check the instance has: the one a scenario breaks when any check will do. */
+export function firstCheck(s: InstanceSettings): CheckName {
+  const found = CHECK_ORDER.find((c) => s[c] !== undefined);
+  if (!found) throw new Error(`${s.instanceId} has no check`);
+  return found;
+}
+
+const needs = (check: CheckName) => (s: InstanceSettings) =>
+  s[check] === undefined ? `${s.instanceId} has no ${check} check` : undefined;
+const always = () => undefined;
+const NO_FAULT: SandboxBehaviour = { downUntilRestart: [], downAlways: [] };
+
+const clockMinus = (minutes: number) => new Date(Date.parse(CLOCK_START) - minutes * 60_000).toISOString();
+
+/** Every scenario, by name. */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: "healthy",
+    description: "Every configured check passes in run 1: nobody is told, nothing restarts.",
+    unsupported: always,
+    expect: { status: "SUCCEEDED", outcome: "healthy" },
+    setup: (s) => ({ behaviour: NO_FAULT, ec2Statuses: comesBack(s) }),
+  },
+  {
+    name: "url-down-until-restart",
+    description: "The URL answers 503 until EC2 accepts the restart; run 2 passes and Slack is told.",
+    unsupported: needs("url"),
+    expect: { status: "SUCCEEDED", outcome: "recovered" },
+    setup: (s) => ({ behaviour: { downUntilRestart: ["url"], downAlways: [] }, ec2Statuses: comesBack(s) }),
+  },
+  {
+    name: "route53-unhealthy",
+    description: "Every Route 53 checker reports Failure, before and after the restart: OpsGenie.",
+    unsupported: needs("route53"),
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "checks-failed-after-restart" },
+    setup: (s) => ({
+      behaviour: { downUntilRestart: [], downAlways: ["route53"] },
+      ec2Statuses: comesBack(s),
+    }),
+  },
+  {
+    name: "ssh-hostkey-mismatch",
+    description:
+      "The SSH server presents a host key that is not pinned (the configured pins are kept): failed twice, OpsGenie.",
+    unsupported: needs("ssh"),
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "checks-failed-after-restart" },
+    setup: (s) => ({ behaviour: NO_FAULT, ec2Statuses: comesBack(s), keepPinnedHostKeys: true }),
+  },
+  {
+    name: "never-comes-back",
+    description:
+      "The first check fails, the restart is accepted, but the instance never reports status ok: OpsGenie after the poll budget.",
+    unsupported: always,
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "not-back-in-time" },
+    setup: (s) => ({
+      behaviour: { downUntilRestart: [], downAlways: [firstCheck(s)] },
+      ec2Statuses: neverBack(s),
+    }),
+  },
+  {
+    name: "restart-rejected",
+    description: "The first check fails and EC2 rejects the restart (IncorrectInstanceState): OpsGenie.",
+    unsupported: always,
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "restart-failed" },
+    setup: (s) => ({
+      behaviour: {
+        downUntilRestart: [],
+        downAlways: [firstCheck(s)],
+        restartError: "IncorrectInstanceState",
+      },
+      ec2Statuses: comesBack(s),
+    }),
+  },
+  {
+    name: "slack-down",
+    description:
+      "The instance recovers after the restart but Slack answers 500 through every retry: the execution fails loudly.",
+    unsupported: always,
+    expect: { status: "FAILED", error: "FirstLine.NotificationFailed" },
+    setup: (s) => ({
+      behaviour: { downUntilRestart: [firstCheck(s)], downAlways: [], slackStatus: 500 },
+      ec2Statuses: comesBack(s),
+    }),
+  },
+  {
+    name: "already-running",
+    description: "Another execution holds the instance's unexpired lock: no check, no restart, no message.",
+    unsupported: always,
+    expect: { status: "SUCCEEDED", outcome: "already-running" },
+    setup: (s) => ({
+      behaviour: NO_FAULT,
+      ec2Statuses: comesBack(s),
+      lockItem: {
+        lockedBy: `arn:aws:states:${s.region}:123456789012:execution:earlier-alarm`,
+        lockedAt: clockMinus(5),
+        lockExpiresAt: clockMinus(-60),
+      },
+    }),
+  },
+  {
+    name: "cooldown",
+    description:
+      "The first check fails, but the previous restart was within the cooldown: OpsGenie instead of a second restart.",
+    unsupported: (s) =>
+      s.restart.cooldownMinutes < 1 ? `${s.instanceId} has a cooldown of 0 minutes` : undefined,
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "cooldown" },
+    setup: (s) => ({
+      behaviour: { downUntilRestart: [], downAlways: [firstCheck(s)] },
+      ec2Statuses: comesBack(s),
+      lockItem: { lastRestartAt: clockMinus(s.restart.cooldownMinutes / 2) },
+    }),
+  },
+];
+
+/** A request the simulator cannot run; `choices` are the valid values to show the user. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly choices: readonly string[],
+  ) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** One state the execution entered, at its simulated time. */
+export interface Step {
+  readonly state: string;
+  readonly type: string;
+  /** Seconds since the execution started, as the real machine would count them. */
+  readonly atSeconds: number;
+  /** Set on a retry entry: the pause before it. */
+  readonly retryAfterSeconds?: number;
+}
+
+export interface SimulationResult {
+  readonly scenario: Scenario;
+  readonly region: string;
+  readonly instanceId: string;
+  readonly run: RunResult;
+  readonly steps: readonly Step[];
+  readonly totalSeconds: number;
+  /** True when the execution ended as the scenario expects. */
+  readonly asExpected: boolean;
+  /** What was redirected to the stand-ins, as "from -> to" lines. */
+  readonly redirects: readonly string[];
+  readonly slackMessages: number;
+  readonly opsgenieAlerts: number;
+  /** EC2 restart calls the fake endpoint answered (action names). */
+  readonly ec2Calls: readonly string[];
+}
+
+export interface SimulationRequest {
+  readonly config: ResolvedConfig;
+  readonly region: string;
+  readonly instance: string;
+  readonly scenario: string;
+  /** Called with one line per state as the execution enters it (and per retry). */
+  readonly onProgress?: (line: string) => void;
+}
+
+/** Checks the request against the configuration and the scenarios; throws UsageError. */
+export function resolveRequest(request: Omit<SimulationRequest, "onProgress">) {
+  const regions = request.config.regions.map((r) => r.name);
+  const region = request.config.regions.find((r) => r.name === request.region);
+  if (!region) throw new UsageError(`unknown region "${request.region}"`, regions);
+  const instance = region.instances.find((i) => i.settings.instanceId === request.instance);
+  if (!instance) {
+    throw new UsageError(
+      `unknown instance "${request.instance}" in ${region.name}`,
+      region.instances.map((i) => i.settings.instanceId),
+    );
+  }
+  const scenario = SCENARIOS.find((s) => s.name === request.scenario);
+  const applicable = SCENARIOS.filter((s) => s.unsupported(instance.settings) === undefined).map(
+    (s) => s.name,
+  );
+  if (!scenario)
+    throw new UsageError(
+      `unknown scenario "${request.scenario}"`,
+      SCENARIOS.map((s) => s.name),
+    );
+  const why = scenario.unsupported(instance.settings);
+  if (why) throw new UsageError(`scenario "${scenario.name}" does not apply: ${why}`, applicable);
+  return { region, settings: instance.settings, scenario };
+}
+
+let handlers: Promise<Record<FunctionName, LambdaHandler>> | undefined;
+
+/**
+ * The real handlers, imported once the fake AWS endpoint is known: their SDK clients are built
+ * at import with default endpoint resolution, which reads AWS_ENDPOINT_URL_<SERVICE>.
+ */
+function realHandlers(sb: Sandbox): Promise<Record<FunctionName, LambdaHandler>> {
+  handlers ??= (async () => {
+    const env = process.env;
+    env.AWS_ENDPOINT_URL_SECRETS_MANAGER = sb.awsUrl;
+    env.AWS_ENDPOINT_URL_ROUTE_53 = sb.awsUrl;
+    env.AWS_ENDPOINT_URL_EC2 = sb.awsUrl;
+    // Fixed fake credentials: whatever the shell has must never be used (or needed) here.
+    env.AWS_ACCESS_KEY_ID = "AKIDSIMULATEDFIRSTLINE";
+    env.AWS_SECRET_ACCESS_KEY = "simulated-secret-access-key";
+    delete env.AWS_SESSION_TOKEN;
+    delete env.AWS_PROFILE;
+    env.AWS_EC2_METADATA_DISABLED = "true";
+    env.AWS_REGION ??= "eu-west-1";
+    const modules: Record<FunctionName, Promise<{ handler: LambdaHandler }>> = {
+      "url-check": import("../../functions/url-check/index"),
+      "route53-check": import("../../functions/route53-check/index"),
+      "ssh-check": import("../../functions/ssh-check/index"),
+      "restart-instance": import("../../functions/restart-instance/index"),
+      "notify-slack": import("../../functions/notify-slack/index"),
+      "alert-opsgenie": import("../../functions/alert-opsgenie/index"),
+    };
+    const loaded = await Promise.all(
+      FUNCTION_NAMES.map(async (n) => [n, (await modules[n]).handler] as const),
+    );
+    return Object.fromEntries(loaded) as Record<FunctionName, LambdaHandler>;
+  })();
+  return handlers;
+}
+
+/** The instance's settings pointed at the stand-ins (paths and everything else kept). */
+function redirected(
+  s: InstanceSettings,
+  sb: Sandbox,
+  keepPins: boolean,
+): { settings: InstanceSettings; redirects: string[] } {
+  const redirects: string[] = [];
+  let url = s.url;
+  if (url) {
+    const original = new URL(url.address);
+    const address = `${sb.appUrl}${original.pathname}${original.search}`;
+    redirects.push(`url ${url.address} -> ${address}`);
+    url = { ...url, address };
+  }
+  let ssh = s.ssh;
+  if (ssh) {
+    const host = ssh.host ? "127.0.0.1" : undefined;
+    redirects.push(
+      `ssh ${ssh.host ?? "(instance IP from DescribeInstances)"}:${ssh.port} -> 127.0.0.1:${sb.sshPort}` +
+        (keepPins ? " (configured host-key pins kept)" : " (pinned to the stand-in's host key)"),
+    );
+    const { host: _host, ...rest } = ssh;
+    ssh = {
+      ...rest,
+      ...(host ? { host } : {}),
+      port: sb.sshPort,
+      hostKeySha256: keepPins ? ssh.hostKeySha256 : [sb.sshFingerprint],
+    };
+  }
+  if (s.route53)
+    redirects.push(`route53 health check ${s.route53.healthCheckId} -> ${sb.awsUrl} (fake Route 53)`);
+  redirects.push(`opsgenie ${s.notifications.opsgenieApiUrl} -> ${sb.opsgenie.url}`);
+  redirects.push(`slack webhook (secret ${s.notifications.slackWebhookSecret}) -> ${sb.slackWebhookUrl}`);
+  const notifications = { ...s.notifications, opsgenieApiUrl: sb.opsgenie.url };
+  const settings: InstanceSettings = { ...s, notifications };
+  const { url: _u, ssh: _s, ...base } = settings;
+  return {
+    settings: { ...base, ...(url ? { url } : {}), ...(ssh ? { ssh } : {}) } as InstanceSettings,
+    redirects,
+  };
+}
+
+/** The value at a `$.a.b` path of the input (Wait states' SecondsPath). */
+function valueAt(input: unknown, path: string): unknown {
+  return path
+    .replace(/^\$\.?/, "")
+    .split(".")
+    .filter(Boolean)
+    .reduce<unknown>(
+      (v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined),
+      input,
+    );
+}
+
+function waitSeconds(definition: AslDefinition, state: string, input: unknown): number {
+  const s = definition.States[state];
+  if (s?.Type !== "Wait") return 0;
+  const v = valueAt(input, s.SecondsPath);
+  return typeof v === "number" ? v : 0;
+}
+
+/** `+1:30`, `+12:05`, `+1:02:03`. */
+export function clockText(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h > 0 ? `+${h}:${String(m).padStart(2, "0")}:${ss}` : `+${m}:${ss}`;
+}
+
+/** Runs one scenario for one instance. Throws UsageError for a request that cannot run. */
+export async function simulate(request: SimulationRequest): Promise<SimulationResult> {
+  const { region, settings: configured, scenario } = resolveRequest(request);
+  const workflow = regionWorkflow(request.config, region.name);
+  const sb = await sandbox();
+  const lambdas = await realHandlers(sb);
+  const setup = scenario.setup(configured);
+  const { settings, redirects } = redirected(configured, sb, setup.keepPinnedHostKeys === true);
+
+  sb.configure(setup.behaviour);
+  sb.secrets.set(configured.notifications.slackWebhookSecret, sb.slackWebhookUrl);
+  sb.secrets.set(configured.notifications.opsgenieApiKeySecret, "simulated-opsgenie-api-key");
+  if (configured.ssh?.privateKeySecret) sb.secrets.set(configured.ssh.privateKeySecret, sb.sshPrivateKey);
+
+  const lockTable = new FakeLockTable(workflow.lockTableName);
+  if (setup.lockItem) lockTable.seed(configured.instanceId, setup.lockItem);
+
+  const alarmName = regionalName(request.config.stackName, region.name, `${configured.instanceId}-cpu`);
+  const input = {
+    instance: settings,
+    alarm: {
+      name: alarmName,
+      arn: `arn:aws:cloudwatch:${region.name}:123456789012:alarm:${alarmName}`,
+      time: CLOCK_START.replace(/\.000Z$/, "Z"),
+    },
+  };
+  const executionName = `simulate-${scenario.name}`;
+  const executionArn = `arn:aws:states:${region.name}:123456789012:execution:${regionalName(
+    request.config.stackName,
+    region.name,
+    "remediation",
+  )}:${executionName}`;
+
+  // Two clocks over the same simulated time: `clock` answers $$.State.EnteredTime and moves the
+  // moment a Wait starts; `elapsed` times the steps in event order.
+  let clock = Date.parse(CLOCK_START);
+  let elapsed = 0;
+  const steps: Step[] = [];
+  const progress = request.onProgress ?? (() => {});
+  const run = await runWorkflow({
+    definition: workflow.definition,
+    input,
+    lambdas,
+    lockTable,
+    ec2Statuses: setup.ec2Statuses,
+    executionName,
+    executionArn,
+    now: () => new Date(clock).toISOString(),
+    onWait: (state) => {
+      clock += waitSeconds(workflow.definition, state, input) * 1000;
+    },
+    onEvent: (event) => {
+      if (event.type === "StateEntered") {
+        steps.push({ state: event.state.name, type: event.state.type, atSeconds: elapsed });
+        progress(`${clockText(elapsed).padStart(8)}  ${event.state.name}`);
+        elapsed += waitSeconds(workflow.definition, event.state.name, input);
+      } else if (event.type === "StateRetried") {
+        const r = event.retry.retrier;
+        const pause = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** (event.retry.attempt - 1);
+        elapsed += pause;
+        clock += pause * 1000;
+        steps.push({
+          state: event.state.name,
+          type: event.state.type,
+          atSeconds: elapsed,
+          retryAfterSeconds: pause,
+        });
+        progress(
+          `${clockText(elapsed).padStart(8)}  ${event.state.name} (retry ${event.retry.attempt} after ${pause} s)`,
+        );
+      }
+    },
+  });
+
+  const e = scenario.expect;
+  const asExpected =
+    run.status === e.status &&
+    (e.outcome === undefined || run.output?.outcome === e.outcome) &&
+    (e.reason === undefined || run.output?.reason === e.reason) &&
+    (e.error === undefined || run.error === e.error);
+  return {
+    scenario,
+    region: region.name,
+    instanceId: configured.instanceId,
+    run,
+    steps,
+    totalSeconds: elapsed,
+    asExpected,
+    redirects,
+    slackMessages: sb.slack.requests.length,
+    opsgenieAlerts: sb.opsgenie.requests.length,
+    ec2Calls: sb.awsCalls.filter((c) => c.service === "ec2").map((c) => c.action),
+  };
+}
+
+function expectationText(e: Expectation): string {
+  if (e.status === "FAILED") return `FAILED ${e.error ?? ""}`.trim();
+  return [e.outcome, e.reason].filter(Boolean).join(" / ");
+}
+
+/** The report `npm run simulate` prints. */
+export function formatSimulation(r: SimulationResult): string {
+  const out: string[] = [];
+  out.push(`Scenario ${r.scenario.name} for ${r.instanceId} in ${r.region}`);
+  out.push(`  ${r.scenario.description}`);
+  out.push("", "Stand-ins on 127.0.0.1:");
+  for (const line of r.redirects) out.push(`  ${line}`);
+  out.push(
+    "",
+    "States visited (simulated time: Wait states and retry pauses as the real machine would wait):",
+  );
+  for (const s of r.steps) {
+    const what =
+      s.retryAfterSeconds !== undefined ? `${s.state}  [retry after ${s.retryAfterSeconds} s]` : s.state;
+    out.push(`  ${clockText(s.atSeconds).padStart(8)}  ${what}`);
+  }
+  out.push("");
+  const o = r.run.output;
+  if (r.run.status === "SUCCEEDED" && o) {
+    out.push(`Result: SUCCEEDED, outcome ${o.outcome}${o.reason ? `, reason ${o.reason}` : ""}`);
+    for (const [key, runChecks] of Object.entries(o.runs ?? {})) {
+      const checks = Object.entries(runChecks ?? {})
+        .map(([c, v]) => `${c} ${v.status}${v.reason ? ` (${v.reason})` : ""}`)
+        .join("; ");
+      out.push(`  ${key} run: ${checks}`);
+    }
+  } else {
+    out.push(`Result: FAILED, error ${r.run.error}: ${r.run.cause ?? ""}`);
+  }
+  out.push(
+    `  EC2 calls: ${r.ec2Calls.length ? r.ec2Calls.join(", ") : "none"}; status polls: ${r.run.polls}`,
+  );
+  out.push(`  Slack requests: ${r.slackMessages}; OpsGenie requests: ${r.opsgenieAlerts}`);
+  out.push(`  Simulated duration: ${clockText(r.totalSeconds).slice(1)} (m:ss)`);
+  out.push(
+    r.asExpected
+      ? `  As expected (${expectationText(r.scenario.expect)}).`
+      : `  UNEXPECTED: the scenario expects ${expectationText(r.scenario.expect)}.`,
+  );
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,507 @@
+/**
+ * Runs the remediation workflow in aws-local-stepfunctions with every Task state replaced by a
+ * local handler: Lambda tasks by the handler of the function named in `FunctionName` (stubs,
+ * or real handlers such as the bundled zips), the lock writes by an in-memory table with
+ * DynamoDB's conditional-update semantics, the instance-status poll by a scripted sequence.
+ * Wait states and retry pauses are shortened; Task timeouts stay real.
+ *
+ * It lives beside the scripts (not under __tests__) because `npm run simulate` runs the same
+ * executions; __tests__/helpers/workflow-harness.ts re-exports it for the tests.
+ */
+import { ExecutionError, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
+import { planWindows } from "../../functions/restart-instance/restart";
+import type {
+  CheckName,
+  InstanceSettings,
+  PlanEvent,
+  RestartEvent,
+  WorkflowInput,
+} from "../../functions/shared/contracts";
+import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
+import type { AslDefinition, WorkflowOutput } from "../../stacks/workflow";
+
+// aws-local-stepfunctions 3.x targets Node >= 22 and uses Promise.withResolvers; the scripts run
+// on Node 20 too (the tests get the same polyfill from __tests__/setup-env.ts).
+if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== "function") {
+  Object.defineProperty(Promise, "withResolvers", {
+    configurable: true,
+    writable: true,
+    value: function withResolvers<T>() {
+      let resolve!: (value: T | PromiseLike<T>) => void;
+      let reject!: (reason?: unknown) => void;
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
+
+/** One entry of an execution's event log (the package does not export the type itself). */
+export type EventLog =
+  ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
+
+/** What a Lambda handler is to the harness: the event in, the function's result out. */
+export type LambdaHandler = (event: unknown) => Promise<unknown> | unknown;
+
+/** The function names themselves as "ARNs", so a Task's FunctionName says which handler runs. */
+export const FUNCTION_ARNS = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, n])) as Record<
+  FunctionName,
+  string
+>;
+
+/**
+ * The function a Task's FunctionName invokes: the bare name (FUNCTION_ARNS) or a deployed name or
+ * ARN ending in `-<name>` (`first-line-eu-west-1-url-check`); no function name ends another.
+ */
+export function functionNamed(functionName: string): FunctionName | undefined {
+  return FUNCTION_NAMES.find(
+    (n) => functionName === n || functionName.endsWith(`-${n}`) || functionName.endsWith(`:${n}`),
+  );
+}
+
+/** An Error with the name Lambda would report as the error type. */
+export function namedError(name: string, message = name): Error {
+  const err = new Error(message);
+  err.name = name;
+  return err;
+}
+
+/**
+ * A deep copy through JSON. Not structuredClone: under jest that builds objects of another
+ * realm, and the interpreter only expands payload templates whose prototype is its own
+ * Object.prototype.
+ */
+function jsonCopy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+// --- fake DynamoDB lock table ------------------------------------------------------------------
+
+type AttributeValue = { S: string };
+type Item = Record<string, AttributeValue>;
+
+interface UpdateItemParams {
+  TableName: string;
+  Key: Record<string, AttributeValue>;
+  UpdateExpression: string;
+  ConditionExpression?: string;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+  ReturnValues?: string;
+}
+
+/** One updateItem the workflow sent, and whether its condition held. */
+export interface LockWrite {
+  readonly table: string;
+  readonly key: string;
+  readonly update: string;
+  readonly condition?: string;
+  readonly applied: boolean;
+}
+
+const NAME = "[A-Za-z_][A-Za-z0-9_]*";
+const COMPARISON = new RegExp(`^(${NAME})\\s*(=|<>|<=|>=|<|>)\\s*(:${NAME})$`);
+const EXISTS = new RegExp(`^(attribute_exists|attribute_not_exists)\\((${NAME})\\)$`);
+
+/**
+ * The lock table in memory. It evaluates the subset of DynamoDB expressions a lock needs —
+ * `SET a = :v, ...`, `REMOVE a, ...`; conditions of `attribute_(not_)exists(a)` and `a <op> :v`
+ * joined by AND/OR (AND binds tighter) — with DynamoDB's rules: string attributes compare
+ * by code point, a comparison with a missing attribute is false, a failed condition changes
+ * nothing and throws `DynamoDB.ConditionalCheckFailedException`. Anything else throws, so a
+ * definition using an expression the fake does not understand fails its tests loudly.
+ */
+export class FakeLockTable {
+  private readonly items = new Map<string, Item>();
+  readonly writes: LockWrite[] = [];
+
+  constructor(readonly tableName = "first-line-eu-west-1-locks") {}
+
+  /** Puts an item as a previous execution would have left it (string attributes). */
+  seed(instanceId: string, attributes: Readonly<Record<string, string>>): void {
+    const item: Item = { instanceId: { S: instanceId } };
+    for (const [k, v] of Object.entries(attributes)) item[k] = { S: v };
+    this.items.set(instanceId, item);
+  }
+
+  /** The item as plain strings, or undefined when there is none. */
+  get(instanceId: string): Record<string, string> | undefined {
+    const item = this.items.get(instanceId);
+    if (!item) return undefined;
+    return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S]));
+  }
+
+  updateItem(params: UpdateItemParams): { Attributes?: Item } {
+    if (params.TableName !== this.tableName) {
+      throw namedError("DynamoDB.ResourceNotFoundException", `no table ${params.TableName}`);
+    }
+    const key = params.Key.instanceId?.S;
+    if (key === undefined || Object.keys(params.Key).length !== 1) {
+      throw namedError("DynamoDB.ValidationException", "the key is instanceId (S)");
+    }
+    const values = params.ExpressionAttributeValues ?? {};
+    const current = this.items.get(key);
+    const applied =
+      params.ConditionExpression === undefined ||
+      evaluateCondition(params.ConditionExpression, current, values);
+    this.writes.push({
+      table: params.TableName,
+      key,
+      update: params.UpdateExpression,
+      ...(params.ConditionExpression !== undefined ? { condition: params.ConditionExpression } : {}),
+      applied,
+    });
+    if (!applied) {
+      throw namedError("DynamoDB.ConditionalCheckFailedException", "The conditional request failed");
+    }
+    const next = applyUpdate(params.UpdateExpression, { ...(current ?? { instanceId: { S: key } }) }, values);
+    this.items.set(key, next);
+    return params.ReturnValues === "ALL_NEW" ? { Attributes: jsonCopy(next) } : {};
+  }
+}
+
+function placeholderValue(values: Record<string, AttributeValue>, placeholder: string): string {
+  const v = values[placeholder];
+  if (!v || typeof v.S !== "string") throw new Error(`fake table: ${placeholder} is not a string value`);
+  return v.S;
+}
+
+function evaluateAtom(atom: string, item: Item | undefined, values: Record<string, AttributeValue>): boolean {
+  const exists = EXISTS.exec(atom);
+  if (exists) {
+    const present = item?.[exists[2] as string] !== undefined;
+    return exists[1] === "attribute_exists" ? present : !present;
+  }
+  const cmp = COMPARISON.exec(atom);
+  if (!cmp) throw new Error(`fake table: unsupported condition "${atom}"`);
+  const [, attr, op, placeholder] = cmp as unknown as [string, string, string, string];
+  const left = item?.[attr]?.S;
+  const right = placeholderValue(values, placeholder);
+  if (left === undefined) return false;
+  switch (op) {
+    case "=":
+      return left === right;
+    case "<>":
+      return left !== right;
+    case "<":
+      return left < right;
+    case ">":
+      return left > right;
+    case "<=":
+      return left <= right;
+    default:
+      return left >= right;
+  }
+}
+
+function evaluateCondition(
+  expression: string,
+  item: Item | undefined,
+  values: Record<string, AttributeValue>,
+): boolean {
+  return expression
+    .split(/\s+OR\s+/)
+    .some((conjunction) =>
+      conjunction.split(/\s+AND\s+/).every((atom) => evaluateAtom(atom.trim(), item, values)),
+    );
+}
+
+function applyUpdate(expression: string, item: Item, values: Record<string, AttributeValue>): Item {
+  const clauses = expression.split(/\b(?=SET\s|REMOVE\s)/).map((c) => c.trim());
+  for (const clause of clauses) {
+    if (clause.startsWith("SET ")) {
+      for (const assignment of clause.slice(4).split(",")) {
+        const m = new RegExp(`^\\s*(${NAME})\\s*=\\s*(:${NAME})\\s*$`).exec(assignment);
+        if (!m) throw new Error(`fake table: unsupported SET "${assignment}"`);
+        item[m[1] as string] = { S: placeholderValue(values, m[2] as string) };
+      }
+    } else if (clause.startsWith("REMOVE ")) {
+      for (const attr of clause.slice(7).split(",")) delete item[attr.trim()];
+    } else {
+      throw new Error(`fake table: unsupported update "${clause}"`);
+    }
+  }
+  return item;
+}
+
+// --- fake EC2 instance status ---------------------------------------------------------------------
+
+/** One DescribeInstanceStatus answer for the instance (or an error the poll task gets). */
+export type InstanceStatus =
+  | { readonly state: string; readonly instanceStatus?: string; readonly systemStatus?: string }
+  | { readonly error: string };
+
+/** running + ok + ok: what the workflow waits for after a restart. */
+export const BACK_ONLINE: InstanceStatus = { state: "running", instanceStatus: "ok", systemStatus: "ok" };
+
+function describeInstanceStatus(instanceId: string, status: InstanceStatus): unknown {
+  if ("error" in status) throw namedError(status.error);
+  return {
+    InstanceStatuses: [
+      {
+        InstanceId: instanceId,
+        AvailabilityZone: "eu-west-1a",
+        InstanceState: { Code: status.state === "running" ? 16 : 80, Name: status.state },
+        InstanceStatus: { Status: status.instanceStatus ?? "not-applicable", Details: [] },
+        SystemStatus: { Status: status.systemStatus ?? "not-applicable", Details: [] },
+      },
+    ],
+  };
+}
+
+// --- default stubs --------------------------------------------------------------------------------
+
+/** A check result of the shape the check functions return. */
+export function checkResult(
+  check: CheckName,
+  passed: boolean,
+  reason = passed ? "ok" : "failed",
+  durationMs = 12,
+) {
+  return { check, passed, status: passed ? "passed" : "failed", reason, durationMs };
+}
+
+/**
+ * Stubs for all six functions: checks pass, restart-instance does the real plan arithmetic and
+ * accepts every restart, the notifiers deliver.
+ */
+export function defaultLambdas(): Record<FunctionName, LambdaHandler> {
+  const check = (name: CheckName) => () => checkResult(name, true);
+  return {
+    "url-check": check("url"),
+    "route53-check": check("route53"),
+    "ssh-check": check("ssh"),
+    "restart-instance": (event) => {
+      const e = event as PlanEvent | RestartEvent;
+      if (e.action === "plan") return planWindows(e);
+      return { instanceId: e.instanceId, action: e.action, accepted: true };
+    },
+    "notify-slack": () => ({ delivered: true, target: "slack", statusCode: 200 }),
+    "alert-opsgenie": () => ({ delivered: true, target: "opsgenie", statusCode: 202 }),
+  };
+}
+
+// --- running ----------------------------------------------------------------------------------------
+
+/** One Lambda invocation the workflow made (each retry attempt is its own call). */
+export interface LambdaCall {
+  readonly fn: FunctionName;
+  readonly state: string;
+  readonly payload: unknown;
+}
+
+export interface RunOptions {
+  readonly definition: AslDefinition;
+  readonly input: unknown;
+  /** Handlers replacing the default stubs, by function name. */
+  readonly lambdas?: Partial<Record<FunctionName, LambdaHandler>>;
+  /** Successive DescribeInstanceStatus answers; the last one repeats. @default [BACK_ONLINE] */
+  readonly ec2Statuses?: readonly InstanceStatus[];
+  /** Shared between runs to test the lock. @default a new empty table */
+  readonly lockTable?: FakeLockTable;
+  /** Milliseconds every Wait state and retry pause lasts. @default 0 */
+  readonly waitMs?: number;
+  /** Execution name; the execution ARN ends with it. @default "run-1" */
+  readonly executionName?: string;
+  /** The execution's ARN. @default an eu-west-1 ARN ending in `executionName` */
+  readonly executionArn?: string;
+  /** `$$.State.EnteredTime` starts here and moves one second forward on every read. */
+  readonly clockStart?: string;
+  /**
+   * Replaces the ticking clock: every read of `$$.State.EnteredTime` returns its value (ISO-8601).
+   * @default the clock that starts at `clockStart`
+   */
+  readonly now?: () => string;
+  /** Told, synchronously, when a Wait state starts (before the next state reads the clock). */
+  readonly onWait?: (state: string) => void;
+  /** Every event of the execution's log, in order, as the run goes (for progress output). */
+  readonly onEvent?: (event: EventLog) => void;
+}
+
+export interface RunResult {
+  readonly status: "SUCCEEDED" | "FAILED";
+  readonly output?: WorkflowOutput;
+  /** Error and Cause of a failed execution. */
+  readonly error?: string;
+  readonly cause?: string;
+  readonly executionArn: string;
+  readonly calls: readonly LambdaCall[];
+  readonly polls: number;
+  /** Names of the states entered, in order. */
+  readonly states: readonly string[];
+  readonly lockTable: FakeLockTable;
+  /** Calls to one function. */
+  callsTo(fn: FunctionName): readonly LambdaCall[];
+}
+
+// Building a StateMachine validates the definition (about half a second); runs are independent,
+// so one machine per definition serves every run.
+const machines = new WeakMap<AslDefinition, StateMachine>();
+function machineFor(definition: AslDefinition): StateMachine {
+  let machine = machines.get(definition);
+  if (!machine) {
+    machine = new StateMachine(jsonCopy(definition) as unknown as StateMachineDefinition);
+    machines.set(definition, machine);
+  }
+  return machine;
+}
+
+/** Default clock start: the instant tests compute lock and cooldown times from. */
+export const CLOCK_START = "2030-01-01T00:00:00.000Z";
+
+/** Runs one execution to its end and reports what it did. */
+export async function runWorkflow(options: RunOptions): Promise<RunResult> {
+  const lambdas = { ...defaultLambdas(), ...options.lambdas };
+  const lockTable = options.lockTable ?? new FakeLockTable();
+  const statuses = options.ec2Statuses ?? [BACK_ONLINE];
+  const waitMs = options.waitMs ?? 0;
+  const executionArn =
+    options.executionArn ??
+    `arn:aws:states:eu-west-1:123456789012:execution:first-line-eu-west-1-remediation:${
+      options.executionName ?? "run-1"
+    }`;
+  const calls: LambdaCall[] = [];
+  let polls = 0;
+
+  const handlers: Record<string, (input: unknown) => Promise<never>> = {};
+  const waits: Record<string, number> = {};
+  const retryPauses: Record<string, number> = {};
+  for (const [name, state] of Object.entries(options.definition.States)) {
+    if (state.Type === "Wait") {
+      // The interpreter reads a Wait's override exactly once, as the Wait starts.
+      Object.defineProperty(waits, name, {
+        enumerable: true,
+        get: () => {
+          options.onWait?.(name);
+          return waitMs;
+        },
+      });
+    }
+    if (state.Type !== "Task") continue;
+    if (state.Retry) retryPauses[name] = waitMs;
+    if (state.Resource === "arn:aws:states:::lambda:invoke") {
+      const fn = functionNamed(String(state.Parameters.FunctionName));
+      if (!fn)
+        throw new Error(
+          `${name}: FunctionName ${String(state.Parameters.FunctionName)} is not a known function`,
+        );
+      handlers[name] = async (input) => {
+        const payload = (input as { Payload: unknown }).Payload;
+        calls.push({ fn, state: name, payload: jsonCopy(payload) });
+        const result = await lambdas[fn](jsonCopy(payload));
+        // What the lambda:invoke integration returns around the function's result.
+        return { ExecutedVersion: "$LATEST", Payload: result ?? null, StatusCode: 200 } as never;
+      };
+    } else if (state.Resource === "arn:aws:states:::dynamodb:updateItem") {
+      handlers[name] = async (input) => lockTable.updateItem(input as UpdateItemParams) as never;
+    } else if (state.Resource === "arn:aws:states:::aws-sdk:ec2:describeInstanceStatus") {
+      handlers[name] = async (input) => {
+        const params = input as { InstanceIds: string[]; IncludeAllInstances: boolean };
+        if (!params.IncludeAllInstances) throw new Error("poll must include instances that are not running");
+        const status = statuses[Math.min(polls, statuses.length - 1)] as InstanceStatus;
+        polls += 1;
+        return describeInstanceStatus(params.InstanceIds[0] as string, status) as never;
+      };
+    } else {
+      throw new Error(`${name}: no local handler for ${state.Resource}`);
+    }
+  }
+
+  let clock = Date.parse(options.clockStart ?? CLOCK_START);
+  const context = {
+    Execution: { Id: executionArn, Name: options.executionName ?? "run-1" },
+    State: {
+      get EnteredTime(): string {
+        if (options.now) return options.now();
+        const now = new Date(clock).toISOString();
+        clock += 1000;
+        return now;
+      },
+    },
+  };
+
+  const machine = machineFor(options.definition);
+  const execution = machine.run(options.input as never, {
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      waitTimeOverrides: waits,
+      retryIntervalOverrides: retryPauses,
+    },
+    context,
+  });
+  const states: string[] = [];
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === "StateEntered") states.push(event.state.name);
+      options.onEvent?.(event);
+    }
+  })();
+
+  const base = {
+    executionArn,
+    calls,
+    lockTable,
+    states,
+    callsTo: (fn: FunctionName) => calls.filter((c) => c.fn === fn),
+  };
+  try {
+    const output = (await execution.result) as unknown as WorkflowOutput;
+    await collecting;
+    return { ...base, polls, status: "SUCCEEDED", output };
+  } catch (err) {
+    await collecting;
+    if (!(err instanceof ExecutionError)) throw err;
+    const cause = err.cause as Error;
+    return { ...base, polls, status: "FAILED", error: cause.name, cause: cause.message };
+  }
+}
+
+// --- inputs ------------------------------------------------------------------------------------------
+
+/** Instance settings with all three checks and the DESIGN defaults, adjusted by `overrides`. */
+export function instanceSettings(overrides: Partial<InstanceSettings> = {}): InstanceSettings {
+  return {
+    instanceId: "i-0123456789abcdef0",
+    region: "eu-west-1",
+    url: { address: "https://eu.example.com/health", timeoutSeconds: 10, expectStatus: "200-399" },
+    route53: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: 0.5 },
+    ssh: {
+      host: "203.0.113.10",
+      port: 22,
+      user: "ec2-user",
+      hostKeySha256: ["SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw"],
+      mode: "handshake",
+      command: "true",
+      timeoutSeconds: 15,
+    },
+    restart: {
+      method: "reboot",
+      settleSeconds: 90,
+      pollSeconds: 15,
+      maxWaitSeconds: 600,
+      maxPolls: 40,
+      cooldownMinutes: 30,
+    },
+    notifications: {
+      slackWebhookSecret: "first-line/slack-webhook",
+      opsgenieApiKeySecret: "first-line/opsgenie-api-key",
+      opsgenieApiUrl: "https://api.opsgenie.com",
+      opsgeniePriority: "P2",
+    },
+    ...overrides,
+  };
+}
+
+/** The state machine input the rule's target would send for these settings. */
+export function workflowInput(instance: InstanceSettings = instanceSettings()): WorkflowInput {
+  return {
+    // Through JSON, as EventBridge delivers it: a check set to undefined is simply absent.
+    instance: JSON.parse(JSON.stringify(instance)) as InstanceSettings,
+    alarm: {
+      name: `first-line-eu-west-1-cpu-${instance.instanceId}`,
+      arn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:first-line-eu-west-1-cpu-${instance.instanceId}`,
+      time: "2030-01-01T00:00:00Z",
+    },
+  };
+}
