@@ -199,6 +199,23 @@ async function main() {
   add("resources added by a second instance", String(extra), "<= 5", extra <= 5);
   rmSync(work, { recursive: true, force: true });
 
+  // --- test suite ----------------------------------------------------------------------------
+  if (process.env.BENCH_SKIP_TESTS !== "1") {
+    const start = process.hrtime.bigint();
+    const out = spawnSync(join(projectDir, "node_modules", ".bin", "jest"), ["--ci", "--silent"], {
+      cwd: projectDir,
+      encoding: "utf8",
+    });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const summary = /Tests:\s+(.*)/.exec(out.stderr)?.[1] ?? "no summary";
+    add(
+      "test suite wall time (npm test, both projects)",
+      `${seconds.toFixed(0)} s (${summary})`,
+      "report",
+      undefined,
+    );
+  }
+
   // --- table ---------------------------------------------------------------------------------
   const header = ["measure", "value", "target", ""];
   const lines = rows.map((r) => [

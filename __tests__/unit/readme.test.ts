@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { toMermaid } from "../../scripts/lib/mermaid";
+import { regionWorkflow } from "../../scripts/lib/region-workflow";
+import { loadConfig } from "../../stacks/config";
 import { WILDCARD_ALLOW_LIST } from "../../stacks/iam";
 
 const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
@@ -20,5 +23,14 @@ describe("README", () => {
   it("lists no wildcard action the code does not allow", () => {
     const listed = [...readme.matchAll(/^\| `([a-z0-9]+:[A-Za-z]+)` \|/gm)].map((m) => m[1]);
     expect(listed.sort()).toEqual(Object.keys(WILDCARD_ALLOW_LIST).sort());
+  });
+
+  it("shows the Mermaid diagram generated from the committed example's ASL", () => {
+    const config = loadConfig({ cwd: join(__dirname, "..", ".."), env: {} });
+    const first = config.regions[0];
+    if (!first) throw new Error("the example has no region");
+    const generated = toMermaid(regionWorkflow(config, first.name).definition).trim();
+    const embedded = /```mermaid\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(embedded).toBe(generated);
   });
 });
