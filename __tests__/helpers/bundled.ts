@@ -16,7 +16,7 @@ const projectDir = join(__dirname, "..", "..");
  */
 export function loadHandlerFromZip(bundle: FunctionBundle): LambdaHandler {
   const [entry] = readZip(readFileSync(bundle.zipPath));
-  if (!entry || entry.name !== "index.js") throw new Error(`${bundle.name}: zip has no index.js`);
+  if (entry?.name !== "index.js") throw new Error(`${bundle.name}: zip has no index.js`);
   const dir = join(projectDir, ".cache", "extracted", bundle.sha256Hex.slice(0, 16), bundle.name);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "index.js");

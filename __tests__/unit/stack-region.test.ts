@@ -171,7 +171,10 @@ describe("state machine", () => {
     const { json, config } = synth();
     for (const region of config.regions) {
       const timeouts = new Map(
-        resourcesOf(json, "aws_lambda_function", region.name).map((f) => [f.body.function_name, f.body.timeout]),
+        resourcesOf(json, "aws_lambda_function", region.name).map((f) => [
+          f.body.function_name,
+          f.body.timeout,
+        ]),
       );
       const machine = blockAt(json, "aws_sfn_state_machine", `${region.name}/workflow`);
       const tasks = lambdaTasks(jsonAttr<{ States: AslStates }>(machine, "definition").States);

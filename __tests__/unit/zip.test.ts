@@ -27,7 +27,7 @@ describe("deterministicZip", () => {
   });
 
   it("changes its bytes when a file's content changes", () => {
-    const changed = [entries[0]!, { name: "a.js", data: Buffer.from("other") }];
+    const changed = [entries[0] as (typeof entries)[number], { name: "a.js", data: Buffer.from("other") }];
     expect(deterministicZip(entries).equals(deterministicZip(changed))).toBe(false);
   });
 });
