@@ -14,15 +14,13 @@ describe("README", () => {
     expect(firstBlock).toMatch(/npm ci && npm test/);
   });
 
-  it("lists every IAM wildcard action with the reason the code gives", () => {
-    for (const [action, reason] of Object.entries(WILDCARD_ALLOW_LIST)) {
-      expect(readme).toContain(`| \`${action}\` | ${reason} |`);
-    }
-  });
+  // The wildcard table's rows, whatever padding the formatter gives them.
+  const wildcardRows = Object.fromEntries(
+    [...readme.matchAll(/^\|\s*`([a-z0-9]+:[A-Za-z]+)`\s*\|\s*(.*?)\s*\|\s*$/gm)].map((m) => [m[1], m[2]]),
+  );
 
-  it("lists no wildcard action the code does not allow", () => {
-    const listed = [...readme.matchAll(/^\| `([a-z0-9]+:[A-Za-z]+)` \|/gm)].map((m) => m[1]);
-    expect(listed.sort()).toEqual(Object.keys(WILDCARD_ALLOW_LIST).sort());
+  it("lists every IAM wildcard action with the reason the code gives, and no other", () => {
+    expect(wildcardRows).toEqual(WILDCARD_ALLOW_LIST);
   });
 
   it("shows the Mermaid diagram generated from the committed example's ASL", () => {
