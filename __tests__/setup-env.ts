@@ -7,19 +7,4 @@ process.env.AWS_EC2_METADATA_DISABLED = "true";
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_SESSION_TOKEN;
 
-// aws-local-stepfunctions 3.x targets Node >= 22 and uses Promise.withResolvers (Node 22+).
-if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== "function") {
-  Object.defineProperty(Promise, "withResolvers", {
-    configurable: true,
-    writable: true,
-    value: function withResolvers<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
+import "../scripts/lib/promise-with-resolvers";

@@ -19,24 +19,7 @@ import type {
 } from "../../functions/shared/contracts";
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import type { AslDefinition, WorkflowOutput } from "../../stacks/workflow";
-
-// aws-local-stepfunctions 3.x targets Node >= 22 and uses Promise.withResolvers; the scripts run
-// on Node 20 too (the tests get the same polyfill from __tests__/setup-env.ts).
-if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== "function") {
-  Object.defineProperty(Promise, "withResolvers", {
-    configurable: true,
-    writable: true,
-    value: function withResolvers<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
+import "./promise-with-resolvers";
 
 /** One entry of an execution's event log (the package does not export the type itself). */
 export type EventLog =
