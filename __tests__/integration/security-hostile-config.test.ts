@@ -19,13 +19,18 @@ import { snapshotTree } from "../security/tree";
 type Json = unknown;
 type Path = readonly (string | number)[];
 
-/** Every path in the document (containers and leaves), root first. */
-function paths(doc: Json, at: Path = []): Path[] {
-  const out: Path[] = [at];
-  if (Array.isArray(doc)) {
-    for (const [i, v] of doc.entries()) out.push(...paths(v, [...at, i]));
-  } else if (typeof doc === "object" && doc !== null) {
-    for (const [k, v] of Object.entries(doc)) out.push(...paths(v, [...at, k]));
+/** Deepest level a mutation targets; generated values can nest thousands of levels deep. */
+const MAX_PATH_DEPTH = 40;
+
+/** Every path in the document (containers and leaves) down to MAX_PATH_DEPTH, root first. */
+function paths(doc: Json): Path[] {
+  const out: Path[] = [];
+  const queue: { node: Json; at: Path }[] = [{ node: doc, at: [] }];
+  for (let item = queue.shift(); item; item = queue.shift()) {
+    out.push(item.at);
+    if (item.at.length >= MAX_PATH_DEPTH || typeof item.node !== "object" || item.node === null) continue;
+    const entries = Array.isArray(item.node) ? [...item.node.entries()] : Object.entries(item.node);
+    for (const [k, v] of entries) queue.push({ node: v, at: [...item.at, k] });
   }
   return out;
 }
@@ -100,7 +105,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   }),
 );
 
-function apply(doc: Json, m: Mutation): Json {
+function apply(doc: Json, generated: Mutation): Json {
+  // fast-check reuses generated values across runs and shrinks: insert copies, never the values
+  // themselves, or later mutations would edit them in place (and could even make them cyclic).
+  const m = "value" in generated ? { ...generated, value: structuredClone(generated.value) } : generated;
   if (m.kind === "root") return m.value;
   const all = paths(doc);
   const path = all[m.at % all.length] ?? [];
