@@ -2,27 +2,16 @@
  * `npx cdktf synth --output <dir>` with the committed cdktf-cli, offline, on a machine without
  * terraform: what README and `help` tell a user to run first.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_DIR, readTree } from "../helpers/synth";
+import { PROJECT_DIR, readTree, runProcess } from "../helpers/synth";
 
 jest.setTimeout(120_000);
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_DIR, env });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
+  return runProcess(command, args, { cwd: PROJECT_DIR, env });
 }
 
 let work: string;

@@ -2,12 +2,12 @@
  * DESIGN §5: two synths of the same commit give byte-identical cdktf.out, also from fresh
  * copies in different folders with cold bundle caches.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { readZip } from "../../stacks/zip";
-import { PROJECT_DIR, readTree } from "../helpers/synth";
+import { PROJECT_DIR, readTree, runProcess } from "../helpers/synth";
 
 jest.setTimeout(120_000);
 
@@ -38,18 +38,7 @@ function copyProject(files: readonly string[], dir: string): void {
 function bareApp(cwd: string, outdir: string): Promise<{ code: number | null; output: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
   for (const key of ["FIRST_LINE_CONFIG", "CDKTF_CONTEXT_JSON"]) delete env[key];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "main.ts"], { cwd, env });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
+  return runProcess(process.execPath, ["--import", "tsx", "main.ts"], { cwd, env });
 }
 
 let work: string;
