@@ -17,7 +17,7 @@ import { ConfigError, type ResolvedInstance, type ResolvedRegion } from "./confi
 import { FirstLineFunction, type FunctionCode } from "./first-line-function";
 import { FUNCTION_NAMES, type FunctionName } from "./function-catalog";
 import { type PolicyStatement, policyDocument, trustPolicy } from "./iam";
-import { instanceArn, regionalName, secretArn } from "./naming";
+import { instanceArn, PARTITION, regionalName, secretArn } from "./naming";
 import { buildDefinition, workflowTimeouts } from "./workflow";
 
 /** Props of {@link RegionalFirstLine}. */
@@ -125,7 +125,7 @@ export class RegionalFirstLine extends Construct {
                 Sid: "ReadConfiguredHealthChecks",
                 Effect: "Allow",
                 Action: ["route53:GetHealthCheckStatus"],
-                Resource: healthChecks.map((h) => `arn:aws:route53:::healthcheck/${h}`),
+                Resource: healthChecks.map((h) => `arn:${PARTITION}:route53:::healthcheck/${h}`),
               },
             ],
       ),
