@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { HEALTH_CHECK_ID } from "../../functions/route53-check/input";
+import { INSTANCE_ID } from "../../functions/shared/input";
+import { FINGERPRINT as HOST_KEY_SHA256 } from "../../functions/ssh-check/fingerprint";
 import { describeValue, didYouMean } from "./errors";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
 
@@ -9,12 +12,12 @@ import { AWS_REGIONS, isAwsRegion } from "./regions";
  * `validate.ts`, which also turns unknown keys into did-you-mean suggestions.
  */
 
-/** EC2 instance id: `i-` and 8 (old) or 17 (current) lowercase hex digits. */
-export const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-/** Route 53 health check ids are lowercase UUIDs. */
-export const HEALTH_CHECK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** OpenSSH fingerprint as `ssh-keygen -lf` prints it: `SHA256:` + unpadded base64 of 32 bytes. */
-export const HOST_KEY_SHA256 = /^SHA256:[A-Za-z0-9+/]{43}$/;
+export { HEALTH_CHECK_ID } from "../../functions/route53-check/input";
+// The identifiers the functions validate at run time, from the same source, so config and
+// handlers can never disagree on what an instance id, health check id or fingerprint is.
+export { INSTANCE_ID } from "../../functions/shared/input";
+export { FINGERPRINT as HOST_KEY_SHA256 } from "../../functions/ssh-check/fingerprint";
+
 const REGION_PART = "[a-z]{2}(?:-[a-z]+)+-\\d";
 /** SNS topic ARN in the commercial partition. */
 export const SNS_TOPIC_ARN = new RegExp(
