@@ -1,5 +1,6 @@
 import type { CheckName, InstanceSettings, RestartSettings } from "../../functions/shared/contracts";
 import { ERROR_NAMES } from "../../functions/shared/errors";
+import { BUILTIN_DEFAULTS } from "../config/defaults";
 import { FUNCTION_NAMES, type FunctionName } from "../function-catalog";
 import type { Retrier } from "./asl";
 
@@ -76,18 +77,14 @@ export const FUNCTION_MARGIN_SECONDS = 10;
 
 /** Defaults the budgets assume when no instance says otherwise (DESIGN §4 defaults). */
 export const BUDGET_DEFAULTS = {
-  urlTimeoutSeconds: 10,
-  sshTimeoutSeconds: 15,
+  urlTimeoutSeconds: BUILTIN_DEFAULTS.url.timeoutSeconds,
+  sshTimeoutSeconds: BUILTIN_DEFAULTS.ssh.timeoutSeconds,
   route53FunctionSeconds: 20,
   restartFunctionSeconds: 30,
   notifierFunctionSeconds: 30,
   restart: {
-    method: "reboot",
-    settleSeconds: 90,
-    pollSeconds: 15,
-    maxWaitSeconds: 600,
-    maxPolls: 40,
-    cooldownMinutes: 30,
+    ...BUILTIN_DEFAULTS.restart,
+    maxPolls: Math.ceil(BUILTIN_DEFAULTS.restart.maxWaitSeconds / BUILTIN_DEFAULTS.restart.pollSeconds),
   } satisfies RestartSettings,
 } as const;
 
@@ -193,9 +190,12 @@ const DEFAULT_INSTANCE: InstanceSettings = {
   url: {
     address: "https://example.invalid/",
     timeoutSeconds: BUDGET_DEFAULTS.urlTimeoutSeconds,
-    expectStatus: "200-399",
+    expectStatus: BUILTIN_DEFAULTS.url.expectStatus,
   },
-  route53: { healthCheckId: "00000000-0000-0000-0000-000000000000", minHealthyShare: 0.5 },
+  route53: {
+    healthCheckId: "00000000-0000-0000-0000-000000000000",
+    minHealthyShare: BUILTIN_DEFAULTS.route53.minHealthyShare,
+  },
   ssh: {
     port: 22,
     user: "ec2-user",
