@@ -1,15 +1,14 @@
 /**
- * In-process synthesis through main.ts's own `synthesize`, into temporary folders, for the
- * security tests. Every call gets its own folder so tests never read each other's output.
+ * Synthesis for the security tests, on top of the shared in-process synth helper
+ * (`__tests__/helpers/synth.ts`), returning the JSON in the security tests' own types.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { synthesize } from "../../main";
+import { join } from "node:path";
+import { committedExample, synthConfig as synthShared } from "../helpers/synth";
 import type { TfJson } from "./tf-json";
 
-/** The project root: where cdktf.json (the committed example) lives. */
-export const PROJECT_DIR = resolve(__dirname, "..", "..");
+export { PROJECT_DIR } from "../helpers/synth";
 
 /** A fresh temporary folder; the caller removes it (see {@link removeDir}). */
 export function tempDir(prefix = "first-line-security-"): string {
@@ -25,26 +24,22 @@ export function readStack(outdir: string, stackName = "first-line"): TfJson {
   return JSON.parse(readFileSync(join(outdir, "stacks", stackName, "cdk.tf.json"), "utf8")) as TfJson;
 }
 
-/** Synthesizes the committed example (cdktf.json context.firstLine) and returns the stack JSON. */
+/** Synthesizes the committed example and returns the stack JSON; the caller cleans up. */
 export async function synthExample(): Promise<{ tf: TfJson; outdir: string; cleanup: () => void }> {
-  const dir = tempDir();
-  const outdir = join(dir, "cdktf.out");
-  await synthesize({ cwd: PROJECT_DIR, env: { CDKTF_OUTDIR: outdir }, log: () => {} });
-  return { tf: readStack(outdir), outdir, cleanup: () => removeDir(dir) };
+  const synthesized = await synthShared(committedExample());
+  return {
+    tf: synthesized.json as unknown as TfJson,
+    outdir: synthesized.outdir,
+    cleanup: synthesized.cleanup,
+  };
 }
 
-/** Writes `config` to a file and synthesizes it as `FIRST_LINE_CONFIG`; returns the stack JSON. */
-export async function synthConfig(config: unknown, stackName = "first-line"): Promise<TfJson> {
-  const dir = tempDir();
+/** Synthesizes `config` (as `FIRST_LINE_CONFIG`) and returns the stack JSON. */
+export async function synthConfig(config: unknown): Promise<TfJson> {
+  const synthesized = await synthShared(config);
   try {
-    writeFileSync(join(dir, "config.json"), JSON.stringify(config));
-    await synthesize({
-      cwd: dir,
-      env: { FIRST_LINE_CONFIG: "config.json", CDKTF_OUTDIR: "out" },
-      log: () => {},
-    });
-    return readStack(join(dir, "out"), stackName);
+    return synthesized.json as unknown as TfJson;
   } finally {
-    removeDir(dir);
+    synthesized.cleanup();
   }
 }

@@ -3,6 +3,8 @@
  * are evaluated by an offline IAM simulator against what each role must and must not be able to
  * do (DESIGN §5 IAM).
  */
+
+import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import { WILDCARD_ALLOW_LIST } from "../../stacks/iam";
 import { SLACK_SECRET_ARN, variantConfig } from "../security/configs";
 import {
@@ -18,15 +20,8 @@ import {
 import { synthConfig, synthExample } from "../security/synth";
 import { ACCOUNT_ID, referencedAddress, resources, type TfJson } from "../security/tf-json";
 
-const FUNCTIONS = [
-  "url-check",
-  "route53-check",
-  "ssh-check",
-  "restart-instance",
-  "notify-slack",
-  "alert-opsgenie",
-] as const;
-type Fn = (typeof FUNCTIONS)[number];
+const FUNCTIONS = FUNCTION_NAMES;
+type Fn = FunctionName;
 type SecretKind = "slack" | "opsgenie" | "ssh";
 
 /** What one synthesized setup must allow, written out by hand from its configuration. */
@@ -106,7 +101,7 @@ const SETUPS: readonly Setup[] = [
   {
     label: "a cloud-backend config with an ARN secret, a VPC region and SSH without a host",
     stack: "fl-sec",
-    synth: () => synthConfig(variantConfig(), "fl-sec"),
+    synth: () => synthConfig(variantConfig()),
     regions: {
       "eu-north-1": {
         instances: ["i-0aaaaaaaaaaaaaaa1", "i-0aaaaaaaaaaaaaaa2"],

@@ -366,7 +366,7 @@ describe("the rules on real synthesized output", () => {
     ],
     [
       "a cloud-backend config with a VPC region, stop-start and ARN secrets",
-      () => synthConfig(variantConfig(), "fl-sec"),
+      () => synthConfig(variantConfig()),
     ],
     ["the smallest config", () => synthConfig(smallestConfig())],
   ];
