@@ -48,3 +48,8 @@ export function parseExpectStatus(input: string): StatusParse {
 export function statusMatches(spec: StatusSpec, status: number): boolean {
   return spec.ranges.some((r) => status >= r.from && status <= r.to);
 }
+
+/** True when `value` is a valid `expectStatus`. */
+export function isStatusList(value: string): boolean {
+  return parseExpectStatus(value).ok;
+}
