@@ -1,13 +1,11 @@
-import type {
-  InstanceSettings,
-  NotificationSettings,
-  RestartSettings,
-  Route53Settings,
-  SshSettings,
-  UrlSettings,
-} from "../../functions/shared/contracts";
+import { ALL_CHECKS } from "../../contract/checks";
+import { maxPolls, type RestartSettings } from "../../contract/restart";
+import type { InstanceSettings } from "../../contract/workflow";
+import { resolveCheck } from "./checks";
+import { KMS_DEFAULTS, type KmsSettings } from "./blocks";
 import { BUILTIN_DEFAULTS } from "./defaults";
 import { overlay } from "./merge";
+import { resolveNotifications } from "./notifications";
 import { type AwsRegion, isAwsRegion } from "./regions";
 import type { RawConfig, RawInstance, RawRegion } from "./schema";
 import type {
@@ -24,62 +22,6 @@ export const DEFAULT_STACK_NAME = "first-line";
 
 type Defaults = NonNullable<RawConfig["defaults"]>;
 
-function resolveUrl(defaults: Defaults, region: RawRegion, instance: RawInstance): UrlSettings | undefined {
-  if (instance.url === undefined) return undefined;
-  const { address, ...own } = typeof instance.url === "string" ? { address: instance.url } : instance.url;
-  const merged = overlay<Omit<UrlSettings, "address">>(BUILTIN_DEFAULTS.url, defaults.url, region.url, own);
-  return {
-    address,
-    timeoutSeconds: merged.timeoutSeconds,
-    expectStatus: merged.expectStatus,
-    ...(merged.expectBody === undefined ? {} : { expectBody: merged.expectBody }),
-  };
-}
-
-function resolveRoute53(
-  defaults: Defaults,
-  region: RawRegion,
-  instance: RawInstance,
-): Route53Settings | undefined {
-  if (instance.route53HealthCheckId === undefined) return undefined;
-  const merged = overlay(BUILTIN_DEFAULTS.route53, defaults.route53, region.route53, instance.route53);
-  return { healthCheckId: instance.route53HealthCheckId, minHealthyShare: merged.minHealthyShare };
-}
-
-function resolveSsh(
-  defaults: Defaults,
-  region: RawRegion,
-  instance: RawInstance,
-  inVpc: boolean,
-): SshSettings | undefined {
-  const own = instance.ssh;
-  if (own === undefined) return undefined;
-  const { host, hostKeySha256, ...settings } = own;
-  const merged = overlay<typeof BUILTIN_DEFAULTS.ssh & Omit<Partial<SshSettings>, "hostKeySha256">>(
-    BUILTIN_DEFAULTS.ssh,
-    defaults.ssh,
-    region.ssh,
-    settings,
-  );
-  // DESIGN §3: without a key there is nothing to log in with, so the check proves sshd answers.
-  const mode = merged.mode ?? (merged.privateKeySecret === undefined ? "handshake" : "command");
-  const fingerprints = typeof hostKeySha256 === "string" ? [hostKeySha256] : [...new Set(hostKeySha256)];
-  return {
-    ...(host === undefined ? {} : { host }),
-    port: merged.port,
-    user: merged.user,
-    hostKeySha256: fingerprints,
-    mode,
-    // Handshake mode never reads the key: leaving it out keeps it out of the function's IAM policy.
-    ...(mode === "command" && merged.privateKeySecret !== undefined
-      ? { privateKeySecret: merged.privateKeySecret }
-      : {}),
-    command: merged.command,
-    timeoutSeconds: merged.timeoutSeconds,
-    inVpc,
-  };
-}
-
 function resolveRestart(defaults: Defaults, region: RawRegion, instance: RawInstance): RestartSettings {
   const merged = overlay(BUILTIN_DEFAULTS.restart, defaults.restart, region.restart, instance.restart);
   return {
@@ -87,33 +29,8 @@ function resolveRestart(defaults: Defaults, region: RawRegion, instance: RawInst
     settleSeconds: merged.settleSeconds,
     pollSeconds: merged.pollSeconds,
     maxWaitSeconds: merged.maxWaitSeconds,
-    maxPolls: Math.ceil(merged.maxWaitSeconds / merged.pollSeconds),
+    maxPolls: maxPolls(merged),
     cooldownMinutes: merged.cooldownMinutes,
-  };
-}
-
-function resolveNotifications(
-  defaults: Defaults,
-  region: RawRegion,
-  instance: RawInstance,
-): NotificationSettings {
-  const merged = overlay<typeof BUILTIN_DEFAULTS.notifications & Partial<NotificationSettings>>(
-    BUILTIN_DEFAULTS.notifications,
-    defaults.notifications,
-    region.notifications,
-    instance.notifications,
-  );
-  const { slackWebhookSecret, opsgenieApiKeySecret } = merged;
-  // validateConfig rejects a document where any instance lacks these; reaching here is a bug.
-  if (slackWebhookSecret === undefined || opsgenieApiKeySecret === undefined) {
-    throw new Error(`notification secrets of ${instance.instanceId} were not validated`);
-  }
-  return {
-    slackWebhookSecret,
-    opsgenieApiKeySecret,
-    // The sender appends /v2/alerts; a trailing slash would double it.
-    opsgenieApiUrl: merged.opsgenieApiUrl.replace(/\/+$/, ""),
-    opsgeniePriority: merged.opsgeniePriority,
   };
 }
 
@@ -135,18 +52,20 @@ function resolveInstance(
   region: RawRegion,
   instance: RawInstance,
 ): ResolvedInstance {
-  const url = resolveUrl(defaults, region, instance);
-  const route53 = resolveRoute53(defaults, region, instance);
-  const ssh = resolveSsh(defaults, region, instance, region.vpc !== undefined);
-  const settings: InstanceSettings = {
+  const levels = [defaults, region, instance] as const;
+  const checks = Object.fromEntries(
+    ALL_CHECKS.flatMap((check) => {
+      const resolved = resolveCheck(check, levels, check.vpc && region.vpc !== undefined);
+      return resolved === undefined ? [] : [[check.name, resolved]];
+    }),
+  );
+  const settings = {
     instanceId: instance.instanceId,
     region: regionName,
-    ...(url === undefined ? {} : { url }),
-    ...(route53 === undefined ? {} : { route53 }),
-    ...(ssh === undefined ? {} : { ssh }),
+    ...checks,
     restart: resolveRestart(defaults, region, instance),
-    notifications: resolveNotifications(defaults, region, instance),
-  };
+    notifications: resolveNotifications(levels.map((level) => level.notifications)),
+  } as InstanceSettings;
   const logs: LogSettings = {
     retentionDays: overlay(BUILTIN_DEFAULTS.logs, defaults.logs, region.logs, instance.logs).retentionDays,
   };
@@ -177,6 +96,7 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
               },
             }),
         logs: { retentionDays: overlay(BUILTIN_DEFAULTS.logs, defaults.logs, region.logs).retentionDays },
+        kms: overlay<KmsSettings>(KMS_DEFAULTS, defaults.kms, region.kms),
         instances: region.instances.map((instance) => resolveInstance(defaults, name, region, instance)),
       };
     });

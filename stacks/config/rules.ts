@@ -1,6 +1,12 @@
+import { ALL_CHECKS } from "../../contract/checks";
+import { specProblems } from "../../contract/fields";
+import { CHAT_TYPES, PAGER_TYPES } from "../../contract/senders";
+import { restartProblem } from "../../contract/restart";
+import { mergedSettings, targetOf } from "./checks";
 import { BUILTIN_DEFAULTS } from "./defaults";
 import { type ConfigPath, didYouMean, formatPath, problemAt } from "./errors";
 import { isRecord, overlay } from "./merge";
+import { LEGACY_KEYS, mergedNotifications } from "./notifications";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
 
 /*
@@ -66,31 +72,51 @@ function alarmConflict(alarm: Fields): string | undefined {
 
 function restartConflict(restart: Fields): string | undefined {
   const { maxWaitSeconds: maxWait, pollSeconds: poll } = restart;
-  if (!wholeIn(maxWait, 30, 3600) || !wholeIn(poll, 5, 300) || maxWait >= poll) return undefined;
-  return `maxWaitSeconds ${maxWait} is less than pollSeconds ${poll} (after merging instance > region > defaults), so not even one status poll fits; raise maxWaitSeconds or lower pollSeconds`;
+  if (!wholeIn(maxWait, 30, 3600) || !wholeIn(poll, 5, 300)) return undefined;
+  return restartProblem({ maxWaitSeconds: maxWait, pollSeconds: poll });
 }
 
 /**
- * The instance's checks, by DESIGN §4: a url address, a health check id, a pinned host key.
- * Presence is enough here: a malformed url or ssh block (e.g. without its address or host key)
- * is the schema's to report, with the exact field.
+ * The instance's checks, by DESIGN §4 and the check registry. Presence is enough here: a
+ * malformed block (e.g. without its address or host key) is the schema's to report.
  */
 function hasAnyCheck(instance: Fields): boolean {
-  return (
-    instance.url !== undefined || instance.route53HealthCheckId !== undefined || instance.ssh !== undefined
-  );
+  return ALL_CHECKS.some((check) => targetOf(check, instance) !== undefined);
 }
 
-const SECRET_PURPOSE = {
-  slackWebhookSecret: "the Slack incoming-webhook URL",
-  opsgenieApiKeySecret: "the OpsGenie API key",
+/** What an instance must end up with after merging: a chat and a pager, each with its secret. */
+const NOTIFY_TARGETS = {
+  chat: {
+    fields: ["type", "webhookSecret"],
+    what: `a chat block: "type" (${CHAT_TYPES.join(" or ")}) and "webhookSecret" (the Secrets Manager secret holding the webhook URL)`,
+  },
+  escalation: {
+    fields: ["type", "secret"],
+    what: `an escalation block: "type" (${PAGER_TYPES.join(", ")}) and "secret" (the Secrets Manager secret holding the API or routing key)`,
+  },
 } as const;
-type NotificationSecret = keyof typeof SECRET_PURPOSE;
+type NotificationSecret = keyof typeof NOTIFY_TARGETS;
 
 /** Where a missing notification secret is reported: as high up as every affected instance shares. */
 interface MissingSecret {
   readonly regionPath: ConfigPath;
   readonly instancePath: ConfigPath;
+}
+
+/** A notifications block that gives a target both in the new form and with the first release's keys. */
+function mixedNotificationForms(level: Level, problems: string[]): void {
+  const own = block(level, "notifications");
+  if (own === undefined) return;
+  for (const [legacyKey, newKey] of Object.entries(LEGACY_KEYS)) {
+    if (own[legacyKey] !== undefined && own[newKey] !== undefined) {
+      problems.push(
+        problemAt(
+          [...level.path, "notifications", legacyKey],
+          `the first release's key beside "${newKey}" in the same block; move its value into "${newKey}" and remove it`,
+        ),
+      );
+    }
+  }
 }
 
 /** Every cross-field problem of the raw document, as problem lines. */
@@ -99,6 +125,7 @@ export function crossFieldProblems(raw: unknown): string[] {
   if (!isRecord(raw)) return problems;
 
   const defaults: Level = { path: ["defaults"], node: isRecord(raw.defaults) ? raw.defaults : {} };
+  mixedNotificationForms(defaults, problems);
   const alarmAtDefaults = checkAtLevel(
     "alarm",
     ["datapointsToAlarm", "evaluationPeriods"],
@@ -117,10 +144,7 @@ export function crossFieldProblems(raw: unknown): string[] {
   );
 
   const seen = new Map<string, ConfigPath>();
-  const missing: Record<NotificationSecret, MissingSecret[]> = {
-    slackWebhookSecret: [],
-    opsgenieApiKeySecret: [],
-  };
+  const missing: Record<NotificationSecret, MissingSecret[]> = { chat: [], escalation: [] };
   let instanceCount = 0;
   const instanceCountByRegion = new Map<string, number>();
 
@@ -136,6 +160,7 @@ export function crossFieldProblems(raw: unknown): string[] {
     }
     if (!isRecord(regionNode)) continue;
     const region: Level = { path: ["regions", regionName], node: regionNode };
+    mixedNotificationForms(region, problems);
     const alarmAtRegion = checkAtLevel(
       "alarm",
       ["datapointsToAlarm", "evaluationPeriods"],
@@ -157,14 +182,16 @@ export function crossFieldProblems(raw: unknown): string[] {
     instances.forEach((instanceNode: unknown, index) => {
       if (!isRecord(instanceNode)) return;
       const instance: Level = { path: [...region.path, "instances", index], node: instanceNode };
+      mixedNotificationForms(instance, problems);
       instanceCount++;
       instanceCountByRegion.set(regionName, (instanceCountByRegion.get(regionName) ?? 0) + 1);
 
       if (!hasAnyCheck(instanceNode)) {
+        const ways = ALL_CHECKS.map((check) => check.configuredBy);
         problems.push(
           problemAt(
             instance.path,
-            'has no check: give it a "url", a "route53HealthCheckId" or an "ssh" block with "hostKeySha256"',
+            `has no check: give it ${ways.slice(0, -1).join(", ")} or ${ways[ways.length - 1]}`,
           ),
         );
       }
@@ -202,32 +229,30 @@ export function crossFieldProblems(raw: unknown): string[] {
       );
 
       const levels = [defaults, region, instance];
-      const ownSsh = block(instance, "ssh");
-      if (ownSsh?.hostKeySha256 !== undefined) {
-        const ssh = overlay<Fields>({}, ...levels.map((level) => block(level, "ssh")));
-        if (ssh.mode === "command" && ssh.privateKeySecret === undefined) {
-          const modeLevel = [...levels].reverse().find((level) => block(level, "ssh")?.mode !== undefined);
-          const setAt = modeLevel ? ` (set at ${formatPath([...modeLevel.path, "ssh", "mode"])})` : "";
-          problems.push(
-            problemAt(
-              [...instance.path, "ssh", "privateKeySecret"],
-              `required because ssh mode is "command"${setAt}: name the Secrets Manager secret holding the private key, or use mode "handshake"`,
-            ),
-          );
+      for (const check of ALL_CHECKS) {
+        const target = targetOf(check, instanceNode);
+        if (target === undefined || check.rules === undefined) continue;
+        const settings = mergedSettings(check, levels.map((level) => level.node));
+        // Malformed values are the schema's to report; the rules judge well-formed ones.
+        if (specProblems(check.target, target).length > 0) continue;
+        if (specProblems(check.settings, settings, { allOptional: true }).length > 0) continue;
+        const resolved = check.resolve({ target, settings, inVpc: isRecord(regionNode.vpc) });
+        for (const problem of check.rules(resolved)) {
+          problems.push(problemAt([...instance.path, check.name, ...problem.path], problem.message));
         }
       }
 
-      const notifications = overlay<Fields>({}, ...levels.map((level) => block(level, "notifications")));
-      for (const secret of Object.keys(SECRET_PURPOSE) as NotificationSecret[]) {
-        if (notifications[secret] === undefined) {
-          missing[secret].push({ regionPath: region.path, instancePath: instance.path });
+      const notifications = mergedNotifications(levels.map((level) => level.node.notifications));
+      for (const target of Object.keys(NOTIFY_TARGETS) as NotificationSecret[]) {
+        if (NOTIFY_TARGETS[target].fields.some((field) => notifications[target][field] === undefined)) {
+          missing[target].push({ regionPath: region.path, instancePath: instance.path });
         }
       }
     });
   }
 
-  for (const secret of Object.keys(SECRET_PURPOSE) as NotificationSecret[]) {
-    const message = `required: name the Secrets Manager secret holding ${SECRET_PURPOSE[secret]} (in defaults.notifications, a region's or an instance's notifications block)`;
+  for (const secret of Object.keys(NOTIFY_TARGETS) as NotificationSecret[]) {
+    const message = `required: ${NOTIFY_TARGETS[secret].what} (in defaults.notifications, a region's or an instance's notifications block)`;
     const gaps = missing[secret];
     if (gaps.length === 0) continue;
     if (gaps.length === instanceCount) {

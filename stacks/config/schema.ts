@@ -1,33 +1,27 @@
 import { z } from "zod";
-import { HEALTH_CHECK_ID } from "../../functions/route53-check/input";
-import { INSTANCE_ID } from "../../functions/shared/input";
-import { FINGERPRINT as HOST_KEY_SHA256 } from "../../functions/ssh-check/fingerprint";
+import type { AnyCheck } from "../../contract/checks/check";
+import { ALL_CHECKS } from "../../contract/checks";
+import { instanceIdField } from "../../contract/identifiers";
+import { CHAT_FIELDS, CHAT_ON_FIELD, ESCALATION_FIELDS } from "../../contract/notifications";
+import { RESTART_SETTINGS } from "../../contract/restart";
+import { ALARM_FIELDS, KMS_FIELDS, LOG_FIELDS } from "./blocks";
 import { describeValue, didYouMean } from "./errors";
+import { LEGACY_NOTIFICATION_FIELDS } from "./notifications";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
+import { optionalFields, specFields, zodField } from "./zod-fields";
 
 /*
  * The raw configuration exactly as a user writes it (DESIGN §4). Every object is strict, so a
- * typo is an error rather than a silently ignored setting. Field messages say what the value
- * should look like; generic messages (missing, wrong type, out of range) come from
- * `validate.ts`, which also turns unknown keys into did-you-mean suggestions.
+ * typo is an error rather than a silently ignored setting. Each field's rules come from its one
+ * definition (the contract's fields, the check registry, ./blocks); generic messages (missing,
+ * wrong type) come from `validate.ts`, which also turns unknown keys into did-you-mean
+ * suggestions.
  */
-
-export { HEALTH_CHECK_ID } from "../../functions/route53-check/input";
-// The identifiers the functions validate at run time, from the same source, so config and
-// handlers can never disagree on what an instance id, health check id or fingerprint is.
-export { INSTANCE_ID } from "../../functions/shared/input";
-export { FINGERPRINT as HOST_KEY_SHA256 } from "../../functions/ssh-check/fingerprint";
 
 const REGION_PART = "[a-z]{2}(?:-[a-z]+)+-\\d";
 /** SNS topic ARN in the commercial partition. */
 export const SNS_TOPIC_ARN = new RegExp(
   `^arn:aws:sns:${REGION_PART}:\\d{12}:[A-Za-z0-9_-]{1,256}(?:\\.fifo)?$`,
-);
-/** A Secrets Manager secret name (AWS's allowed characters and length). */
-export const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-/** A Secrets Manager secret ARN in the commercial partition. */
-export const SECRET_ARN = new RegExp(
-  `^arn:aws:secretsmanager:${REGION_PART}:\\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$`,
 );
 /** VPC subnet id. */
 export const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -37,175 +31,67 @@ export const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 export const STACK_NAME = /^[a-z0-9-]{1,20}$/;
 /** S3 bucket naming rules (lower-case, digits, dots, dashes; 3-63 characters). */
 export const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-/** A DNS name, IPv4 or IPv6 address: what ssh2 accepts as `host`. */
-export const SSH_HOST = /^[A-Za-z0-9.:-]{1,253}$/;
-const STATUS_LIST = /^\d{3}(?:-\d{3})?(?:,\d{3}(?:-\d{3})?)*$/;
-
-/** CloudWatch statistics the CPU alarm may use. */
-export const STATISTICS = ["Average", "Maximum", "Minimum", "Sum", "SampleCount"] as const;
-/** CloudWatch's `treat_missing_data` values. */
-export const TREAT_MISSING_DATA = ["missing", "ignore", "breaching", "notBreaching"] as const;
-/** How an instance is restarted (DESIGN §3 step 2). */
-export const RESTART_METHODS = ["reboot", "stop-start"] as const;
-/** SSH check modes (DESIGN §3). */
-export const SSH_MODES = ["handshake", "command"] as const;
-/** OpsGenie alert priorities. */
-export const OPSGENIE_PRIORITIES = ["P1", "P2", "P3", "P4", "P5"] as const;
-/** The only values CloudWatch Logs accepts for `retention_in_days`. */
-export const RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 /** A string matching `pattern`, with a message naming what was expected. */
 function matching(pattern: RegExp, what: string) {
   return z.string().regex(pattern, { error: (iss) => `${describeValue(iss.input)} is not ${what}` });
 }
 
-function int(min: number, max: number) {
-  return z.number().int().min(min).max(max);
-}
-
-function httpUrl(protocols: readonly string[], what: string) {
-  return z.string().refine(
-    (value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { error: (iss) => `${describeValue(iss.input)} is not ${what}` },
-  );
-}
-
-/** True when `value` is a comma-separated list of status codes (100-599) and ascending ranges. */
-export function isStatusList(value: string): boolean {
-  if (!STATUS_LIST.test(value)) return false;
-  return value.split(",").every((part) => {
-    const [low = 0, high = low] = part.split("-").map(Number);
-    return low >= 100 && high <= 599 && low <= high;
-  });
-}
-
-const secretRef = z
-  .string()
-  .refine((value) => (value.startsWith("arn:") ? SECRET_ARN.test(value) : SECRET_NAME.test(value)), {
-    error: (iss) =>
-      `${describeValue(iss.input)} is not a Secrets Manager secret name or ARN (a name of letters, digits and /_+=.@- or arn:aws:secretsmanager:<region>:<account>:secret:<name>)`,
-  });
-
-const alarmBlock = z.strictObject({
-  statistic: z.enum(STATISTICS).optional(),
-  threshold: z.number().min(0).max(100).optional(),
-  periodSeconds: z
-    .number()
-    .int()
-    .refine((p) => p === 10 || p === 30 || (p >= 60 && p <= 86_400 && p % 60 === 0), {
-      error: (iss) =>
-        `${describeValue(iss.input)} is not a CloudWatch alarm period (10, 30 or a multiple of 60 up to 86400)`,
-    })
-    .optional(),
-  evaluationPeriods: int(1, 100).optional(),
-  datapointsToAlarm: int(1, 100).optional(),
-  treatMissingData: z.enum(TREAT_MISSING_DATA).optional(),
-});
-
-const restartBlock = z.strictObject({
-  method: z.enum(RESTART_METHODS).optional(),
-  settleSeconds: int(0, 3600).optional(),
-  pollSeconds: int(5, 300).optional(),
-  maxWaitSeconds: int(30, 3600).optional(),
-  cooldownMinutes: int(0, 1440).optional(),
-});
-
-const urlSettingsShape = {
-  timeoutSeconds: int(1, 60).optional(),
-  expectStatus: z
-    .string()
-    .refine(isStatusList, {
-      error: (iss) =>
-        `${describeValue(iss.input)} is not a status list (codes 100-599 and ranges, e.g. "200-399" or "200,204,300-302")`,
-    })
-    .optional(),
-  expectBody: z.string().min(1).optional(),
-};
-const urlBlock = z.strictObject(urlSettingsShape);
-const urlAddress = httpUrl(["http:", "https:"], "an absolute http:// or https:// URL");
-const instanceUrl = z.union([urlAddress, z.strictObject({ address: urlAddress, ...urlSettingsShape })], {
-  error: (iss) => `expected the URL as a string or an object with "address", got ${describeValue(iss.input)}`,
-});
-
-const route53Block = z.strictObject({
-  minHealthyShare: z
-    .number()
-    .refine((share) => share > 0 && share <= 1, {
-      error: (iss) => `${describeValue(iss.input)} is not a share of checkers (more than 0, at most 1)`,
-    })
-    .optional(),
-});
-
-const sshSettingsShape = {
-  user: z.string().min(1).optional(),
-  port: int(1, 65_535).optional(),
-  mode: z.enum(SSH_MODES).optional(),
-  privateKeySecret: secretRef.optional(),
-  command: z.string().min(1).optional(),
-  timeoutSeconds: int(1, 60).optional(),
-};
-const sshBlock = z.strictObject(sshSettingsShape);
-const fingerprint = matching(
-  HOST_KEY_SHA256,
-  'an OpenSSH SHA-256 host key fingerprint ("SHA256:" + 43 base64 characters, as `ssh-keygen -lf` prints it)',
-);
-const instanceSsh = z.strictObject({
-  host: matching(SSH_HOST, "a host name or IP address").optional(),
-  hostKeySha256: z.union([fingerprint, z.array(fingerprint).min(1)], {
-    error: (iss) =>
-      iss.input === undefined
-        ? "required in an instance's ssh block: the host key fingerprint(s) the SSH check pins (ssh-keyscan <host> | ssh-keygen -lf -)"
-        : `expected a fingerprint or a non-empty list of fingerprints, got ${describeValue(iss.input)}`,
-  }),
-  ...sshSettingsShape,
-});
-
-const logsBlock = z.strictObject({
-  retentionDays: z
-    .number()
-    .refine((days) => (RETENTION_DAYS as readonly number[]).includes(days), {
-      error: (iss) =>
-        `${describeValue(iss.input)} is not a CloudWatch Logs retention (one of ${RETENTION_DAYS.join(", ")})`,
-    })
-    .optional(),
-});
-
 const notificationsBlock = z.strictObject({
-  slackWebhookSecret: secretRef.optional(),
-  opsgenieApiKeySecret: secretRef.optional(),
-  opsgenieApiUrl: httpUrl(["https:"], "an https:// URL").optional(),
-  opsgeniePriority: z.enum(OPSGENIE_PRIORITIES).optional(),
+  chat: z.strictObject(optionalFields(CHAT_FIELDS)).optional(),
+  escalation: z.strictObject(optionalFields(ESCALATION_FIELDS)).optional(),
+  chatOn: zodField(CHAT_ON_FIELD).optional(),
+  ...optionalFields(LEGACY_NOTIFICATION_FIELDS),
 });
+
+/** A check's settings block as defaults and regions write it (settings only). */
+function levelBlock(check: AnyCheck) {
+  return z.strictObject(optionalFields(check.settings));
+}
+
+/**
+ * A check's entries in an instance: its block with the target fields (`ssh.hostKeySha256`), or
+ * the block's shorthand string (`"url": "https://..."`), or a key of its own
+ * (`route53HealthCheckId`) beside the settings-only block.
+ */
+function instanceEntries(check: AnyCheck): Record<string, z.ZodType> {
+  const placement = check.placement;
+  if (placement.in === "key") {
+    const target = check.target[placement.field];
+    if (target === undefined) throw new Error(`check ${check.name}: no target field ${placement.field}`);
+    return {
+      [placement.key]: specFields({ [placement.field]: target })[placement.field]?.optional() as z.ZodType,
+      [check.name]: levelBlock(check).optional(),
+    };
+  }
+  const block = z.strictObject({ ...specFields(check.target), ...optionalFields(check.settings) });
+  const shorthandField = placement.shorthand ? check.target[placement.shorthand] : undefined;
+  if (shorthandField === undefined || placement.shorthand === undefined) return { [check.name]: block.optional() };
+  const shorthand = specFields({ [placement.shorthand]: shorthandField })[placement.shorthand] as z.ZodType;
+  return {
+    [check.name]: z
+      .union([shorthand, block], {
+        error: (iss) =>
+          `expected the ${check.label} as a string or an object with "${placement.shorthand}", got ${describeValue(iss.input)}`,
+      })
+      .optional(),
+  };
+}
 
 /** The settings blocks that merge field-wise instance > region > defaults. */
 const settingsShape = {
-  alarm: alarmBlock.optional(),
-  restart: restartBlock.optional(),
-  url: urlBlock.optional(),
-  route53: route53Block.optional(),
-  ssh: sshBlock.optional(),
-  logs: logsBlock.optional(),
+  alarm: z.strictObject(optionalFields(ALARM_FIELDS)).optional(),
+  restart: z.strictObject(optionalFields(RESTART_SETTINGS)).optional(),
+  ...Object.fromEntries(ALL_CHECKS.map((check) => [check.name, levelBlock(check).optional()])),
+  logs: z.strictObject(optionalFields(LOG_FIELDS)).optional(),
   notifications: notificationsBlock.optional(),
 };
 
 const instanceSchema = z.strictObject({
-  instanceId: matching(INSTANCE_ID, "an EC2 instance id (expected i- followed by 8 or 17 hex digits)"),
-  route53HealthCheckId: matching(
-    HEALTH_CHECK_ID,
-    "a Route 53 health check id (a lower-case UUID like abcdef01-2345-6789-abcd-ef0123456789)",
-  ).optional(),
+  instanceId: zodField(instanceIdField),
   ...settingsShape,
-  // An instance's url and ssh blocks also name its own target (address, host, host keys).
-  url: instanceUrl.optional(),
-  ssh: instanceSsh.optional(),
+  // An instance's check blocks also name its own targets (address, host, host keys, port).
+  ...Object.assign({}, ...ALL_CHECKS.map(instanceEntries)),
 });
 
 const vpcSchema = z.strictObject({
@@ -215,8 +101,12 @@ const vpcSchema = z.strictObject({
     .min(1),
 });
 
+/** Customer-managed keys the region's functions need (DESIGN §4 `kms`). */
+const kmsBlock = z.strictObject(optionalFields(KMS_FIELDS));
+
 const regionSchema = z.strictObject({
   vpc: vpcSchema.optional(),
+  kms: kmsBlock.optional(),
   ...settingsShape,
   instances: z
     .array(instanceSchema)
@@ -267,7 +157,7 @@ export const rawConfigSchema = z.strictObject({
     SNS_TOPIC_ARN,
     "an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)",
   ).optional(),
-  defaults: z.strictObject(settingsShape).optional(),
+  defaults: z.strictObject({ ...settingsShape, kms: kmsBlock.optional() }).optional(),
   regions: z.record(z.string(), regionSchema).refine((regions) => Object.keys(regions).length > 0, {
     error: 'list at least one region, e.g. { "eu-west-1": { "instances": [...] } }',
   }),
@@ -279,3 +169,5 @@ export type RawConfig = z.infer<typeof rawConfigSchema>;
 export type RawRegion = z.infer<typeof regionSchema>;
 /** One instance as written. */
 export type RawInstance = z.infer<typeof instanceSchema>;
+/** A settings level (defaults, a region or an instance) as written, for code that loops over blocks. */
+export type RawLevel = Readonly<Record<string, unknown>>;

@@ -1,32 +1,8 @@
-import type { InstanceSettings } from "../../functions/shared/contracts";
+import type { InstanceSettings } from "../../contract/workflow";
+import type { AlarmSettings, KmsSettings, LogSettings } from "./blocks";
 import type { AwsRegion } from "./regions";
 
-/** CloudWatch statistic the CPU alarm evaluates. */
-export type Statistic = "Average" | "Maximum" | "Minimum" | "Sum" | "SampleCount";
-/** How the CPU alarm treats missing datapoints (`treat_missing_data`). */
-export type TreatMissingData = "missing" | "ignore" | "breaching" | "notBreaching";
-
-/** The per-instance CPU alarm, resolved (instance > region > defaults > built-in). */
-export interface AlarmSettings {
-  /** @default "Average" */
-  readonly statistic: Statistic;
-  /** Percent CPU; the alarm fires at `>=` this value. @default 99 */
-  readonly threshold: number;
-  /** 10, 30 or a multiple of 60. @default 300 (basic monitoring) */
-  readonly periodSeconds: number;
-  /** @default 2 */
-  readonly evaluationPeriods: number;
-  /** At most `evaluationPeriods`. @default 2 */
-  readonly datapointsToAlarm: number;
-  /** @default "missing" */
-  readonly treatMissingData: TreatMissingData;
-}
-
-/** Log group settings, resolved. */
-export interface LogSettings {
-  /** One of CloudWatch Logs' allowed retention values. @default 30 */
-  readonly retentionDays: number;
-}
+export type { AlarmSettings, KmsSettings, LogSettings, Statistic, TreatMissingData } from "./blocks";
 
 /** Where a region's functions run when they must reach instances by private IP. */
 export interface VpcConfig {
@@ -66,6 +42,8 @@ export interface ResolvedRegion {
   readonly name: AwsRegion;
   /** Present when the region's functions run in a VPC (the SSH check then uses private IPs). */
   readonly vpc?: VpcConfig;
+  /** Customer-managed keys of the region (defaults > region, field by field). @default none */
+  readonly kms: KmsSettings;
   /** Retention of the region's log groups (defaults > region; instances cannot change shared groups). */
   readonly logs: LogSettings;
   /** In configuration order. */
