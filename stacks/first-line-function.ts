@@ -6,7 +6,6 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { FunctionBundle } from "./bundling";
-import type { FunctionName } from "./function-catalog";
 import { type PolicyStatement, policyDocument, trustPolicy } from "./iam";
 
 /** A bundled function's zip as a stack-level asset, shared by every region. */
@@ -25,32 +24,23 @@ export interface FunctionVpc {
 export interface FirstLineFunctionProps {
   /** The region's aliased provider; every resource here carries it. */
   readonly provider: AwsProvider;
-  /** Which handler (folder under functions/). */
-  readonly name: FunctionName;
   /** Deployed function name, `<stackName>-<region>-<name>`; also the role name. */
   readonly functionName: string;
   readonly code: FunctionCode;
   /** Lambda timeout. */
   readonly timeoutSeconds: number;
-  /** @default 256 (arm64 with 256 MB loads the SDK and ssh2 in well under a second) */
-  readonly memoryMb?: number;
   /** Retention of the function's own log group. */
   readonly logRetentionDays: number;
-  /** KMS key for the log group. @default none (CloudWatch Logs' own encryption) */
-  readonly logKmsKeyArn?: string;
-  /** Reserved concurrency. @default none: new accounts' low concurrency limits reject it */
-  readonly reservedConcurrency?: number;
   /** Statements beyond writing its own logs and X-Ray traces, each on the ARNs it touches. */
   readonly statements: readonly PolicyStatement[];
   /** Run inside a VPC. @default none */
   readonly vpc?: FunctionVpc;
-  /** Plain, non-secret environment. @default none */
-  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** Lambda runtime: nodejs20.x is deprecated on Lambda; 24 is the newest the pinned provider accepts. */
 export const LAMBDA_RUNTIME = "nodejs24.x";
 export const LAMBDA_ARCHITECTURE = "arm64";
+const MEMORY_MB = 256;
 
 const VPC_ACTIONS = [
   "ec2:CreateNetworkInterface",
@@ -78,7 +68,6 @@ export class FirstLineFunction extends Construct {
       provider,
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.logKmsKeyArn,
     });
 
     this.role = new IamRole(this, "role", {
@@ -121,11 +110,11 @@ export class FirstLineFunction extends Construct {
       handler: "index.handler",
       filename: props.code.asset.path,
       sourceCodeHash: props.code.bundle.sha256Base64,
-      memorySize: props.memoryMb ?? 256,
+      // arm64 with 256 MB loads the SDK and ssh2 in well under a second. No reserved
+      // concurrency: new accounts' low concurrency limits reject it.
+      memorySize: MEMORY_MB,
       timeout: props.timeoutSeconds,
-      reservedConcurrentExecutions: props.reservedConcurrency,
       tracingConfig: { mode: "Active" },
-      environment: props.environment ? { variables: { ...props.environment } } : undefined,
       vpcConfig: props.vpc
         ? { subnetIds: [...props.vpc.subnetIds], securityGroupIds: [...props.vpc.securityGroupIds] }
         : undefined,
@@ -135,10 +124,5 @@ export class FirstLineFunction extends Construct {
 
   get arn(): string {
     return this.function.arn;
-  }
-
-  /** The statement that lets a principal invoke this function, and nothing else. */
-  invokeStatement(sid: string): PolicyStatement {
-    return { Sid: sid, Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [this.function.arn] };
   }
 }

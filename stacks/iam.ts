@@ -1,11 +1,8 @@
-/** One IAM policy statement, as the policy JSON spells it. */
-export interface PolicyStatement {
-  readonly Sid: string;
-  readonly Effect: "Allow";
-  readonly Action: readonly string[];
-  readonly Resource: readonly string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-}
+import { secretRegion } from "../contract/identifiers";
+import type { IamContext, PolicyStatement } from "../contract/iam";
+import { PARTITION, secretArn } from "./naming";
+
+export type { IamContext, PolicyStatement } from "../contract/iam";
 
 /**
  * The only actions granted on `Resource: "*"`, each with the AWS reason. Policies are checked
@@ -21,6 +18,8 @@ export const WILDCARD_ALLOW_LIST: Readonly<Record<string, string>> = {
     "Lambda in a VPC deletes ENIs it created, whose ids are unknown in advance (AWSLambdaVPCAccessExecutionRole).",
   "ec2:AssignPrivateIpAddresses": "Lambda VPC networking; same reason as ec2:CreateNetworkInterface.",
   "ec2:UnassignPrivateIpAddresses": "Lambda VPC networking; same reason as ec2:CreateNetworkInterface.",
+  "cloudwatch:PutMetricData":
+    "CloudWatch metrics have no ARNs; the statement is limited to the FirstLine namespace by the cloudwatch:namespace condition.",
   "xray:PutTraceSegments": "X-Ray write actions support no resource-level permissions.",
   "xray:PutTelemetryRecords": "X-Ray write actions support no resource-level permissions.",
   "xray:GetSamplingRules": "X-Ray sampling actions support no resource-level permissions.",
@@ -72,4 +71,57 @@ export function trustPolicy(service: string, sourceAccount?: string): string {
       },
     ],
   });
+}
+
+/** Options of {@link iamContext}. */
+export interface IamContextOptions {
+  readonly region: string;
+  readonly accountId: string;
+  /** Customer-managed keys encrypting the secrets (DESIGN §4 `kms.secretsKeyArns`). @default none */
+  readonly secretsKeyArns?: readonly string[];
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+/**
+ * What check and sender modules know when they declare their statements. Reading secrets is
+ * GetSecretValue on exactly those secrets and, with customer-managed keys, kms:Decrypt on them
+ * only through Secrets Manager in the secrets' own regions (a secret ARN may be in another region).
+ */
+export function iamContext(options: IamContextOptions): IamContext {
+  const { region, accountId } = options;
+  return {
+    region,
+    accountId,
+    partition: PARTITION,
+    secretArn: (nameOrArn) => secretArn(region, accountId, nameOrArn),
+    readSecrets(sid, secrets) {
+      const named = unique(secrets.filter((s): s is string => s !== undefined && s !== ""));
+      if (named.length === 0) return [];
+      const statements: PolicyStatement[] = [
+        {
+          Sid: sid,
+          Effect: "Allow",
+          Action: ["secretsmanager:GetSecretValue"],
+          Resource: named.map((s) => secretArn(region, accountId, s)),
+        },
+      ];
+      const keys = unique(options.secretsKeyArns ?? []);
+      if (keys.length > 0) {
+        const regions = unique(named.map((s) => secretRegion(s) ?? region));
+        statements.push({
+          Sid: `${sid}Decrypt`,
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: keys,
+          Condition: {
+            StringEquals: { "kms:ViaService": regions.map((r) => `secretsmanager.${r}.amazonaws.com`) },
+          },
+        });
+      }
+      return statements;
+    },
+  };
 }

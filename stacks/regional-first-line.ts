@@ -12,13 +12,14 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import type { WorkflowInput } from "../functions/shared/contracts";
+import { ALL_CHECKS } from "../contract/checks";
+import type { WorkflowInput } from "../contract/workflow";
 import { ConfigError, type ResolvedInstance, type ResolvedRegion } from "./config";
 import { FirstLineFunction, type FunctionCode } from "./first-line-function";
 import { FUNCTION_NAMES, type FunctionName } from "./function-catalog";
-import { type PolicyStatement, policyDocument, trustPolicy } from "./iam";
-import { instanceArn, PARTITION, regionalName, secretArn } from "./naming";
-import { buildDefinition, workflowTimeouts } from "./workflow";
+import { iamContext, type PolicyStatement, policyDocument, trustPolicy } from "./iam";
+import { instanceArn, regionalName } from "./naming";
+import { buildDefinition, METRICS, workflowTimeouts } from "./workflow";
 
 /** Props of {@link RegionalFirstLine}. */
 export interface RegionalFirstLineProps {
@@ -63,6 +64,35 @@ function unique(values: readonly string[]): string[] {
 }
 
 /**
+ * The restart function's statements: restart exactly the configured instances; with encrypted
+ * volumes under customer-managed keys, StartInstances needs a grant for EC2 on those keys
+ * (DESIGN §4 `kms.ebsKeyArns`), or the instance falls back to stopped.
+ */
+function restartStatements(region: ResolvedRegion, accountId: string): PolicyStatement[] {
+  const instanceArns = unique(region.instances.map((i) => instanceArn(region.name, accountId, i.settings.instanceId)));
+  const ebsKeys = unique(region.kms.ebsKeyArns);
+  return [
+    {
+      Sid: "RestartConfiguredInstances",
+      Effect: "Allow",
+      Action: ["ec2:RebootInstances", "ec2:StopInstances", "ec2:StartInstances"],
+      Resource: instanceArns,
+    },
+    ...(ebsKeys.length === 0
+      ? []
+      : [
+          {
+            Sid: "StartWithEncryptedVolumes",
+            Effect: "Allow" as const,
+            Action: ["kms:CreateGrant"],
+            Resource: ebsKeys,
+            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+          },
+        ]),
+  ];
+}
+
+/**
  * Everything first-line runs in one region: the six functions, the lock table, the state
  * machine and its log group, per instance an alarm, a rule and a target, and a "first-line
  * itself is failing" alarm over the machine and the dead-letter queue.
@@ -84,95 +114,47 @@ export class RegionalFirstLine extends Construct {
     const logRetentionDays = region.logs.retentionDays;
 
     // --- functions -------------------------------------------------------------------------
-    const secretStatement = (sid: string, secrets: readonly (string | undefined)[]): PolicyStatement[] => {
-      const arns = unique(
-        secrets.filter((s): s is string => !!s).map((s) => secretArn(regionName, accountId, s)),
-      );
-      return arns.length === 0
-        ? []
-        : [{ Sid: sid, Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns }];
-    };
-    const healthChecks = unique(settings.flatMap((s) => (s.route53 ? [s.route53.healthCheckId] : [])));
-    const instanceArns = unique(settings.map((s) => instanceArn(regionName, accountId, s.instanceId)));
     // One source for every timeout: each function's, its Task's (a little longer) and the
     // machine's (which also bounds a lock's lifetime).
     const timeouts = workflowTimeouts(settings);
-
-    const fn = (
-      fnName: FunctionName,
-      statements: PolicyStatement[],
-      extra: { vpc?: ResolvedRegion["vpc"] } = {},
-    ) =>
+    const iam = iamContext({ region: regionName, accountId, secretsKeyArns: region.kms.secretsKeyArns });
+    const fn = (fnName: FunctionName, statements: readonly PolicyStatement[], inVpc = false) =>
       new FirstLineFunction(this, fnName, {
         provider,
-        name: fnName,
         functionName: name(fnName),
         code: props.code[fnName],
         timeoutSeconds: timeouts.functionTimeoutSeconds[fnName],
         logRetentionDays,
         statements,
-        ...(extra.vpc ? { vpc: extra.vpc } : {}),
+        ...(inVpc && region.vpc ? { vpc: region.vpc } : {}),
       });
 
-    const functions: Record<FunctionName, FirstLineFunction> = {
-      "url-check": fn("url-check", []),
-      "route53-check": fn(
-        "route53-check",
-        healthChecks.length === 0
-          ? []
-          : [
-              {
-                Sid: "ReadConfiguredHealthChecks",
-                Effect: "Allow",
-                Action: ["route53:GetHealthCheckStatus"],
-                Resource: healthChecks.map((h) => `arn:${PARTITION}:route53:::healthcheck/${h}`),
-              },
-            ],
-      ),
-      "ssh-check": fn(
-        "ssh-check",
-        [
-          // Only when a host is not configured; DescribeInstances has no resource-level permissions.
-          ...(settings.some((s) => s.ssh && !s.ssh.host)
-            ? [
-                {
-                  Sid: "LookUpInstanceIp",
-                  Effect: "Allow" as const,
-                  Action: ["ec2:DescribeInstances"],
-                  Resource: ["*"],
-                },
-              ]
-            : []),
-          ...secretStatement(
-            "ReadSshPrivateKeys",
-            settings.map((s) => (s.ssh?.mode === "command" ? s.ssh.privateKeySecret : undefined)),
-          ),
-        ],
-        { vpc: region.vpc },
-      ),
-      "restart-instance": fn("restart-instance", [
-        {
-          Sid: "RestartConfiguredInstances",
-          Effect: "Allow",
-          Action: ["ec2:RebootInstances", "ec2:StopInstances", "ec2:StartInstances"],
-          Resource: instanceArns,
-        },
-      ]),
-      "notify-slack": fn(
-        "notify-slack",
-        secretStatement(
-          "ReadSlackWebhook",
-          settings.map((s) => s.notifications.slackWebhookSecret),
+    const checkFunctions = ALL_CHECKS.map((check) => {
+      const own = settings.flatMap((s) => {
+        const mine = (s as Readonly<Record<string, unknown>>)[check.name];
+        return mine === undefined ? [] : [mine as Parameters<typeof check.iam>[0][number]];
+      });
+      const fnName = check.functionName as FunctionName;
+      return [fnName, fn(fnName, check.iam(own, iam), check.vpc)] as const;
+    });
+    const functions = {
+      ...Object.fromEntries(checkFunctions),
+      "restart-instance": fn("restart-instance", restartStatements(region, accountId)),
+      "notify-chat": fn(
+        "notify-chat",
+        iam.readSecrets(
+          "ReadChatWebhooks",
+          settings.map((s) => s.notifications.chat.webhookSecret),
         ),
       ),
-      "alert-opsgenie": fn(
-        "alert-opsgenie",
-        secretStatement(
-          "ReadOpsgenieKey",
-          settings.map((s) => s.notifications.opsgenieApiKeySecret),
+      escalate: fn(
+        "escalate",
+        iam.readSecrets(
+          "ReadPagerKeys",
+          settings.map((s) => s.notifications.escalation.secret),
         ),
       ),
-    };
+    } as Record<FunctionName, FirstLineFunction>;
     this.functions = functions;
 
     // --- lock table ------------------------------------------------------------------------
@@ -209,10 +191,17 @@ export class RegionalFirstLine extends Construct {
           Resource: Object.values(functions).map((f) => f.arn),
         },
         {
-          Sid: "RemediationLock",
+          Sid: "RemediationLockAndPause",
           Effect: "Allow",
-          Action: ["dynamodb:UpdateItem"],
+          Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"],
           Resource: [lockTable.arn],
+        },
+        {
+          Sid: "OutcomeMetrics",
+          Effect: "Allow",
+          Action: ["cloudwatch:PutMetricData"],
+          Resource: ["*"],
+          Condition: { StringEquals: { "cloudwatch:namespace": METRICS.namespace } },
         },
         {
           Sid: "PollInstanceStatus",
@@ -263,7 +252,7 @@ export class RegionalFirstLine extends Construct {
       roleArn: machineRole.arn,
       definition: JSON.stringify(
         buildDefinition({
-          functionArns: functionNames,
+          functionNames,
           lockTableName: name("locks"),
           timeoutSeconds: timeouts.machineTimeoutSeconds,
           taskTimeoutSeconds: timeouts.taskTimeoutSeconds,

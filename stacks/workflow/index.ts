@@ -1,19 +1,22 @@
 /**
- * The remediation workflow: a pure builder of its ASL definition and the timeouts that keep
- * the functions, their Task states and the machine consistent with each other.
+ * The remediation workflow: a pure builder of its ASL definition, the names of its states, and
+ * the timeouts that keep the functions, their Task states and the machine consistent.
  */
 export type { AslDefinition, AslState } from "./asl";
+export { buildDefinition, type WorkflowOutput } from "./definition";
+export { METRICS, NOTIFICATION_FAILED_ERROR } from "./fragments/finish";
+export { INVALID_INPUT_ERROR } from "./fragments/input";
+export { PAUSE_KEY_PREFIX } from "./fragments/pause";
 export {
-  buildDefinition,
+  chatStates,
   checkStates,
   escalationState,
-  INVALID_INPUT_ERROR,
-  NOTIFICATION_FAILED_ERROR,
   pollStates,
+  RECORD_STATES,
+  runStates,
   STATE,
-  type WorkflowOutput,
-  type WorkflowProps,
-} from "./definition";
+} from "./states";
+export type { WorkflowProps } from "./tasks";
 export {
   functionTimeoutSeconds,
   machineTimeoutSeconds,

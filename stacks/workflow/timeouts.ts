@@ -1,18 +1,32 @@
-import type { CheckName, InstanceSettings, RestartSettings } from "../../functions/shared/contracts";
-import { ERROR_NAMES } from "../../functions/shared/errors";
-import { BUILTIN_DEFAULTS } from "../config/defaults";
+import { ALL_CHECKS, CHECKS } from "../../contract/checks";
+import type { AnyCheck } from "../../contract/checks/check";
+import { ERROR_NAMES } from "../../contract/errors";
+import { maxPolls, RESTART_DEFAULTS, type RestartSettings } from "../../contract/restart";
+import type { InstanceSettings } from "../../contract/workflow";
 import { FUNCTION_NAMES, type FunctionName } from "../function-catalog";
 import type { Retrier } from "./asl";
 
 /**
- * Lambda service errors that say "the function did not get to run (properly)": retried with
- * backoff; a check that still gets one escalates as `check-unavailable` (DESIGN §3.6).
+ * Lambda service errors that say "the function did not get to run (properly)", as Step Functions
+ * names them for the optimized Lambda integration (the Lambda API's exception names with a
+ * `Lambda.` prefix; https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+ * and the Invoke API's error list). Retried with backoff; a check that still gets one could not
+ * ask and escalates as `check-unavailable` (DESIGN §3.6). The second group is a VPC function that
+ * is inactive after weeks idle (not ready) or cannot get its network.
  */
 export const TRANSIENT_LAMBDA_ERRORS = [
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
   "Lambda.TooManyRequestsException",
+  "Lambda.ResourceNotReadyException",
+  "Lambda.EC2ThrottledException",
+  "Lambda.EC2UnexpectedException",
+  "Lambda.EC2AccessDeniedException",
+  "Lambda.ENILimitReachedException",
+  "Lambda.SubnetIPAddressLimitReachedException",
+  "Lambda.InvalidSubnetIDException",
+  "Lambda.InvalidSecurityGroupIDException",
 ] as const;
 
 /** Retry of every Lambda task except the restart calls: transient service errors only. */
@@ -36,20 +50,28 @@ export const RESTART_RETRY: Retrier = {
 };
 
 /**
- * Retry of the notifiers: everything but InvalidInput (a message the function refuses will be
- * refused again), so a Slack or OpsGenie hiccup does not fail the execution.
+ * Retry of the notifiers: everything but what will be refused again — InvalidInput, and a
+ * service that rejected the message (DeliveryRejected: a 4xx other than 429) — so a chat or
+ * pager hiccup does not fail the execution.
  */
 export const NOTIFY_RETRY: readonly Retrier[] = [
-  { ErrorEquals: [ERROR_NAMES.invalidInput], MaxAttempts: 0 },
+  { ErrorEquals: [ERROR_NAMES.invalidInput, ERROR_NAMES.deliveryRejected], MaxAttempts: 0 },
   { ErrorEquals: ["States.ALL"], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 },
 ];
 
-/** DynamoDB errors that mean "try again later" (Step Functions prefixes them with `DynamoDB.`). */
+/**
+ * DynamoDB errors that mean "try again later". The optimized DynamoDB integration names errors
+ * `DynamoDB.` + the API's exception name (https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html,
+ * "Errors"; the API's names in the DynamoDB API reference "Common Errors" and UpdateItem/GetItem
+ * "Errors"): throttling is `ProvisionedThroughputExceededException` or `RequestLimitExceeded`
+ * (account limits) or `ThrottlingException` (control-plane style name DynamoDB also returns),
+ * a server fault `InternalServerError` (no "Exception" suffix).
+ */
 export const DYNAMODB_TRANSIENT_ERRORS = [
   "DynamoDB.ProvisionedThroughputExceededException",
   "DynamoDB.RequestLimitExceeded",
   "DynamoDB.ThrottlingException",
-  "DynamoDB.InternalServerErrorException",
+  "DynamoDB.InternalServerError",
 ] as const;
 
 /** Retry of the lock writes (safe: every write is conditional and idempotent for its owner). */
@@ -75,36 +97,37 @@ export const MACHINE_MARGIN_SECONDS = 60;
 /** Seconds a Lambda gets beyond its check's own timeout, for start-up, lookups and reporting. */
 export const FUNCTION_MARGIN_SECONDS = 10;
 
-/** Defaults the budgets assume when no instance says otherwise (DESIGN §4 defaults). */
-export const BUDGET_DEFAULTS = {
-  urlTimeoutSeconds: BUILTIN_DEFAULTS.url.timeoutSeconds,
-  sshTimeoutSeconds: BUILTIN_DEFAULTS.ssh.timeoutSeconds,
-  route53FunctionSeconds: 20,
-  restartFunctionSeconds: 30,
-  notifierFunctionSeconds: 30,
-  restart: {
-    ...BUILTIN_DEFAULTS.restart,
-    maxPolls: Math.ceil(BUILTIN_DEFAULTS.restart.maxWaitSeconds / BUILTIN_DEFAULTS.restart.pollSeconds),
-  } satisfies RestartSettings,
+/** Lambda timeouts of the functions that are not checks (one EC2 call; one HTTP post with its secret). */
+export const FIXED_FUNCTION_SECONDS = {
+  "restart-instance": 30,
+  "notify-chat": 30,
+  escalate: 30,
 } as const;
 
+/** The restart settings the budgets assume when no instance says otherwise (DESIGN §4 defaults). */
+export const DEFAULT_RESTART: RestartSettings = { ...RESTART_DEFAULTS, maxPolls: maxPolls(RESTART_DEFAULTS) };
+
+/** The instance's settings of one check, when it has that check. */
+function settingsOf(instance: InstanceSettings, check: AnyCheck): Parameters<AnyCheck["timeoutSeconds"]>[0] | undefined {
+  return (instance as Readonly<Record<string, unknown>>)[check.name] as
+    | Parameters<AnyCheck["timeoutSeconds"]>[0]
+    | undefined;
+}
+
 /**
- * Lambda timeout of each function for the region's instances: the longest configured check
- * timeout plus {@link FUNCTION_MARGIN_SECONDS}; fixed values for the others.
+ * Lambda timeout of each function for the region's instances: for a check, its longest
+ * configured timeout (or its default) plus {@link FUNCTION_MARGIN_SECONDS}; fixed values for the
+ * others.
  */
 export function functionTimeoutSeconds(instances: readonly InstanceSettings[]): Record<FunctionName, number> {
-  const longest = (pick: (i: InstanceSettings) => number | undefined, fallback: number) =>
-    Math.max(fallback, ...instances.map((i) => pick(i) ?? 0));
-  return {
-    "url-check":
-      longest((i) => i.url?.timeoutSeconds, BUDGET_DEFAULTS.urlTimeoutSeconds) + FUNCTION_MARGIN_SECONDS,
-    "route53-check": BUDGET_DEFAULTS.route53FunctionSeconds,
-    "ssh-check":
-      longest((i) => i.ssh?.timeoutSeconds, BUDGET_DEFAULTS.sshTimeoutSeconds) + FUNCTION_MARGIN_SECONDS,
-    "restart-instance": BUDGET_DEFAULTS.restartFunctionSeconds,
-    "notify-slack": BUDGET_DEFAULTS.notifierFunctionSeconds,
-    "alert-opsgenie": BUDGET_DEFAULTS.notifierFunctionSeconds,
-  };
+  const checks = ALL_CHECKS.map((check) => {
+    const own = instances.flatMap((i) => {
+      const settings = settingsOf(i, check);
+      return settings === undefined ? [] : [check.timeoutSeconds(settings)];
+    });
+    return [check.functionName, Math.max(check.defaultTimeoutSeconds, ...own) + FUNCTION_MARGIN_SECONDS];
+  });
+  return { ...Object.fromEntries(checks), ...FIXED_FUNCTION_SECONDS } as Record<FunctionName, number>;
 }
 
 /** TimeoutSeconds of each function's Task states: the function's timeout plus a margin. */
@@ -129,53 +152,46 @@ export function retryBudgetSeconds(attemptSeconds: number, retrier: Retrier): nu
   return (retries + 1) * attemptSeconds + pauses;
 }
 
-const CHECK_FUNCTIONS: Readonly<Record<CheckName, FunctionName>> = {
-  url: "url-check",
-  route53: "route53-check",
-  ssh: "ssh-check",
-};
-
 /** The worst case of one instance's execution, part by part (seconds). */
 export interface TimeBudget {
-  /** Plan (time arithmetic) + acquire, record-restart and release lock writes. */
+  /** Pause lookup, plan, elapsed-time call, acquire, record-restart and release writes, outcome metrics. */
   readonly bookkeeping: number;
   /** One run of the configured checks, each with its retries. */
   readonly checkRun: number;
   /** Both runs. */
   readonly checks: number;
-  /** The restart call(s) with throttling retries (two for stop-start). */
+  /** The restart call(s) with throttling retries (two for stop-start), and the "restarting now" notice. */
   readonly restartCalls: number;
   /** Settle wait plus the poll loop(s): maxPolls polls with pollSeconds between them (two loops for stop-start). */
   readonly waiting: number;
-  /** The slower notifier with its retries. */
+  /** The pager and then chat, each with its retries. */
   readonly notification: number;
   readonly margin: number;
   readonly total: number;
 }
 
-/** The worst-case time budget of one instance's execution. */
-export function timeBudget(
-  instance: InstanceSettings,
-  taskTimeouts: Readonly<Record<FunctionName, number>> = taskTimeoutSeconds([instance]),
+function budget(
+  checkFunctions: readonly FunctionName[],
+  restart: RestartSettings,
+  taskTimeouts: Readonly<Record<FunctionName, number>>,
 ): TimeBudget {
   const lambda = (fn: FunctionName) => retryBudgetSeconds(taskTimeouts[fn], LAMBDA_TRANSIENT_RETRY);
-  const lockWrite = retryBudgetSeconds(SDK_TASK_TIMEOUT_SECONDS, DYNAMODB_RETRY);
-  const configured = (Object.keys(CHECK_FUNCTIONS) as CheckName[]).filter((c) => instance[c] !== undefined);
-  const checkRun = configured.reduce((sum, c) => sum + lambda(CHECK_FUNCTIONS[c]), 0);
-  const { restart } = instance;
+  const sdkCall = retryBudgetSeconds(SDK_TASK_TIMEOUT_SECONDS, DYNAMODB_RETRY);
+  const checkRun = checkFunctions.reduce((sum, fn) => sum + lambda(fn), 0);
   const loops = restart.method === "stop-start" ? 2 : 1;
   const pollLoop = restart.maxPolls * SDK_TASK_TIMEOUT_SECONDS + (restart.maxPolls - 1) * restart.pollSeconds;
   const notifyRetry = NOTIFY_RETRY[NOTIFY_RETRY.length - 1] as Retrier;
   const parts = {
-    bookkeeping: lambda("restart-instance") + 3 * lockWrite,
+    // pause read + 3 lock writes (retried), plan + elapsed calls, one metrics call (not retried)
+    bookkeeping: 4 * sdkCall + 2 * lambda("restart-instance") + SDK_TASK_TIMEOUT_SECONDS,
     checkRun,
     checks: 2 * checkRun,
-    restartCalls: loops * retryBudgetSeconds(taskTimeouts["restart-instance"], RESTART_RETRY),
+    restartCalls:
+      loops * retryBudgetSeconds(taskTimeouts["restart-instance"], RESTART_RETRY) + lambda("notify-chat"),
     waiting: restart.settleSeconds + loops * pollLoop,
-    notification: Math.max(
-      retryBudgetSeconds(taskTimeouts["notify-slack"], notifyRetry),
-      retryBudgetSeconds(taskTimeouts["alert-opsgenie"], notifyRetry),
-    ),
+    notification:
+      retryBudgetSeconds(taskTimeouts.escalate, notifyRetry) +
+      retryBudgetSeconds(taskTimeouts["notify-chat"], notifyRetry),
     margin: MACHINE_MARGIN_SECONDS,
   };
   const total =
@@ -183,47 +199,37 @@ export function timeBudget(
   return { ...parts, total: Math.ceil(total) };
 }
 
-/** An instance with every check at its default timeout and the default restart settings. */
-const DEFAULT_INSTANCE: InstanceSettings = {
-  instanceId: "i-00000000",
-  region: "us-east-1",
-  url: {
-    address: "https://example.invalid/",
-    timeoutSeconds: BUDGET_DEFAULTS.urlTimeoutSeconds,
-    expectStatus: BUILTIN_DEFAULTS.url.expectStatus,
-  },
-  route53: {
-    healthCheckId: "00000000-0000-0000-0000-000000000000",
-    minHealthyShare: BUILTIN_DEFAULTS.route53.minHealthyShare,
-  },
-  ssh: {
-    port: 22,
-    user: "ec2-user",
-    hostKeySha256: [],
-    mode: "handshake",
-    command: "true",
-    timeoutSeconds: BUDGET_DEFAULTS.sshTimeoutSeconds,
-  },
-  restart: BUDGET_DEFAULTS.restart,
-  notifications: {
-    slackWebhookSecret: "-",
-    opsgenieApiKeySecret: "-",
-    opsgenieApiUrl: "https://api.opsgenie.com",
-    opsgeniePriority: "P2",
-  },
-};
+function configuredCheckFunctions(instance: InstanceSettings): FunctionName[] {
+  return ALL_CHECKS.filter((check) => settingsOf(instance, check) !== undefined).map(
+    (check) => check.functionName as FunctionName,
+  );
+}
+
+/** The worst-case time budget of one instance's execution. */
+export function timeBudget(
+  instance: InstanceSettings,
+  taskTimeouts: Readonly<Record<FunctionName, number>> = taskTimeoutSeconds([instance]),
+): TimeBudget {
+  return budget(configuredCheckFunctions(instance), instance.restart, taskTimeouts);
+}
 
 /**
  * The state machine's TimeoutSeconds (and the lock's lifetime): the largest worst case over
  * the region's instances, so no configured wait can outlast the machine. With no instances,
- * the budget of an instance with all three checks and default settings.
+ * the budget of an instance with every check at its default timeout and the default restart.
  */
 export function machineTimeoutSeconds(
   instances: readonly InstanceSettings[],
   taskTimeouts: Readonly<Record<FunctionName, number>> = taskTimeoutSeconds(instances),
 ): number {
-  const list = instances.length > 0 ? instances : [DEFAULT_INSTANCE];
-  return Math.max(...list.map((i) => timeBudget(i, taskTimeouts).total));
+  if (instances.length === 0) {
+    return budget(
+      CHECKS.map((check) => check.functionName),
+      DEFAULT_RESTART,
+      taskTimeouts,
+    ).total;
+  }
+  return Math.max(...instances.map((i) => timeBudget(i, taskTimeouts).total));
 }
 
 /** Every timeout the stack needs for one region, computed from the same instances. */
