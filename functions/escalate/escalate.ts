@@ -1,13 +1,12 @@
-import type { NotificationResult } from "../shared/contracts";
-import { messageOf } from "../shared/errors";
-import { createOpsgenieSender, type EscalationSender } from "../shared/escalation";
-import type { Fetch } from "../shared/http";
-import { createLogger, type LogSink, redact } from "../shared/log";
-import { parseNotificationEvent } from "../shared/message";
+import { pagerSender } from "../../contract/senders";
+import type { NotificationEvent, NotificationResult } from "../../contract/workflow";
+import { defineHandler } from "../shared/handler";
+import { type Fetch, postJson } from "../shared/http";
+import { type LogSink, redact } from "../shared/log";
+import { buildNotice, parseNotificationEvent } from "../shared/message";
 import type { SecretReader } from "../shared/secrets";
-import { buildEscalationAlert } from "./alert";
 
-export interface AlertOpsgenieDeps {
+export interface EscalateDeps {
   readonly readSecret: SecretReader;
   readonly fetch: Fetch;
   /** @default DEFAULT_TIMEOUT_MS of shared/http */
@@ -17,39 +16,35 @@ export interface AlertOpsgenieDeps {
 }
 
 /**
- * The alert-opsgenie function: validate the event (nothing is read or sent when it is wrong),
- * read the API key, send the alert, log one line. Delivery failures are thrown, never swallowed.
+ * escalate (DESIGN §3 Messages): pages the on-call through the configured service (OpsGenie,
+ * Jira Service Management, PagerDuty, ...). Nothing is read or sent for a malformed event; a
+ * delivery failure is thrown, never swallowed.
  */
-export function createAlertOpsgenie(
-  deps: AlertOpsgenieDeps,
-): (event: unknown) => Promise<NotificationResult> {
-  return async (event) => {
-    const input = parseNotificationEvent(event);
-    const log = createLogger(
-      { function: "alert-opsgenie", region: input.region, instanceId: input.instanceId },
-      deps.log,
-    );
-    const context = { executionArn: input.executionArn, outcome: input.outcome, reason: input.reason };
-    try {
+export function createEscalate(deps: EscalateDeps): (event: unknown) => Promise<NotificationResult> {
+  return defineHandler<NotificationEvent, NotificationResult>({
+    name: "escalate",
+    parse: parseNotificationEvent,
+    key: ({ report }) => ({ region: report.region, instanceId: report.instanceId }),
+    async run(input) {
+      const { escalation } = input.context.notifications;
+      const sender = pagerSender(escalation.type);
       // A key stored with a trailing newline would be an invalid header value.
-      const apiKey = (await deps.readSecret(input.notifications.opsgenieApiKeySecret)).trim();
-      redact(apiKey);
-      const sender: EscalationSender = createOpsgenieSender({
-        apiUrl: input.notifications.opsgenieApiUrl,
-        apiKey,
+      const key = (await deps.readSecret(escalation.secret)).trim();
+      redact(key);
+      const request = sender.request(buildNotice(input), {
+        key,
+        apiUrl: escalation.apiUrl,
+        priority: escalation.priority,
+      });
+      const { statusCode } = await postJson({
+        target: sender.type,
+        ...request,
         fetch: deps.fetch,
         ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
       });
-      const result = await sender.send(buildEscalationAlert(input));
-      log.info("escalation delivered", { ...context, target: result.target, statusCode: result.statusCode });
-      return result;
-    } catch (err) {
-      log.error("escalation not delivered", {
-        ...context,
-        errorName: err instanceof Error ? err.name : "Error",
-        error: messageOf(err),
-      });
-      throw err;
-    }
-  };
+      return { delivered: true, target: sender.type, statusCode };
+    },
+    summarize: (result) => ({ ...result }),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
 }

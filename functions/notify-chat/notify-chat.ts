@@ -1,12 +1,14 @@
-import type { NotificationResult } from "../shared/contracts";
-import { messageOf, SecretUnavailableError } from "../shared/errors";
-import { type Fetch, isAllowedEndpoint, postJson } from "../shared/http";
-import { createLogger, type LogSink, redact } from "../shared/log";
-import { parseNotificationEvent } from "../shared/message";
+import { isAllowedEndpoint } from "../../contract/notifications";
+import { chatSender } from "../../contract/senders";
+import type { NotificationEvent, NotificationResult } from "../../contract/workflow";
+import { SecretUnavailableError } from "../shared/errors";
+import { defineHandler } from "../shared/handler";
+import { type Fetch, postJson } from "../shared/http";
+import { type LogSink, redact } from "../shared/log";
+import { buildNotice, parseNotificationEvent } from "../shared/message";
 import type { SecretReader } from "../shared/secrets";
-import { buildSlackMessage } from "./slack-message";
 
-export interface NotifySlackDeps {
+export interface NotifyChatDeps {
   readonly readSecret: SecretReader;
   readonly fetch: Fetch;
   /** @default DEFAULT_TIMEOUT_MS of shared/http */
@@ -16,42 +18,36 @@ export interface NotifySlackDeps {
 }
 
 /**
- * The notify-slack function: validate the event (nothing is read or sent when it is wrong), read
- * the webhook URL, post the message, log one line. Delivery failures are thrown, never swallowed.
+ * notify-chat (DESIGN §3 Messages): tells the configured chat (Slack, Teams, ...) what happened.
+ * Nothing is read or sent for a malformed event; a delivery failure is thrown, never swallowed.
  */
-export function createNotifySlack(deps: NotifySlackDeps): (event: unknown) => Promise<NotificationResult> {
-  return async (event) => {
-    const input = parseNotificationEvent(event);
-    const log = createLogger(
-      { function: "notify-slack", region: input.region, instanceId: input.instanceId },
-      deps.log,
-    );
-    const context = { executionArn: input.executionArn, outcome: input.outcome };
-    try {
-      const secretName = input.notifications.slackWebhookSecret;
+export function createNotifyChat(deps: NotifyChatDeps): (event: unknown) => Promise<NotificationResult> {
+  return defineHandler<NotificationEvent, NotificationResult>({
+    name: "notify-chat",
+    parse: parseNotificationEvent,
+    key: ({ report }) => ({ region: report.region, instanceId: report.instanceId }),
+    async run(input) {
+      const { chat } = input.context.notifications;
+      const sender = chatSender(chat.type);
       // The reader registers the stored value for redaction; a value stored with a trailing
       // newline differs from the trimmed URL, so that one is registered too.
-      const webhookUrl = (await deps.readSecret(secretName)).trim();
+      const webhookUrl = (await deps.readSecret(chat.webhookSecret)).trim();
       redact(webhookUrl);
       if (!isAllowedEndpoint(webhookUrl)) {
-        throw new SecretUnavailableError(`secret ${secretName} does not hold an https webhook URL`);
+        throw new SecretUnavailableError(
+          `secret ${chat.webhookSecret} does not hold an https webhook URL (${sender.secretHolds})`,
+        );
       }
+      const request = sender.request(buildNotice(input), webhookUrl);
       const { statusCode } = await postJson({
-        target: "slack",
-        url: webhookUrl,
-        body: buildSlackMessage(input),
+        target: sender.type,
+        ...request,
         fetch: deps.fetch,
         ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
       });
-      log.info("slack message delivered", { ...context, target: "slack", statusCode });
-      return { delivered: true, target: "slack", statusCode };
-    } catch (err) {
-      log.error("slack message not delivered", {
-        ...context,
-        errorName: err instanceof Error ? err.name : "Error",
-        error: messageOf(err),
-      });
-      throw err;
-    }
-  };
+      return { delivered: true, target: sender.type, statusCode };
+    },
+    summarize: (result) => ({ ...result }),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
 }

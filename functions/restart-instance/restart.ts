@@ -4,18 +4,28 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import type { PlanEvent, PlanResult, RestartEvent, RestartResult } from "../shared/contracts";
+import { oneOf, whole } from "../../contract/fields";
+import { instanceIdField, regionField } from "../../contract/identifiers";
+import { RESTART_SETTINGS } from "../../contract/restart";
+import type {
+  ElapsedEvent,
+  ElapsedResult,
+  PlanEvent,
+  PlanResult,
+  RestartEvent,
+  RestartResult,
+} from "../../contract/workflow";
 import { messageOf, RestartRejectedError, RestartThrottledError } from "../shared/errors";
-import { INSTANCE_ID, parseInput, REGION } from "../shared/input";
-import { ISO_INSTANT, isIsoInstant } from "../shared/message";
+import { defineHandler } from "../shared/handler";
+import { parseEvent } from "../shared/input";
+import type { LogSink } from "../shared/log";
+import { instantField } from "../shared/message";
 
 /** The one EC2 method the restart core calls. */
 export type Ec2Sender = Pick<EC2Client, "send">;
 
 /** Step Functions STANDARD executions last at most a year; a longer lock is a config error. */
 export const MAX_LOCK_SECONDS = 365 * 24 * 3600;
-/** A cooldown longer than a year would mean "never restart twice"; that is a config error. */
-export const MAX_COOLDOWN_MINUTES = 365 * 24 * 60;
 
 /**
  * Error names AWS uses for "slow down". EC2 says `RequestLimitExceeded`; the others are the
@@ -27,32 +37,31 @@ export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
   "RequestLimitExceeded",
 ]);
 
-const RESTART_ACTIONS = ["reboot", "stop", "start"] as const;
+const ACTIONS = ["reboot", "stop", "start", "plan", "elapsed"] as const;
 
-/** Validates either input of restart-instance; throws InvalidInputError before any EC2 call. */
-export function parseRestartInput(event: unknown): RestartEvent | PlanEvent {
-  return parseInput(event, (read): RestartEvent | PlanEvent => {
-    const action = read.oneOf(["action"], [...RESTART_ACTIONS, "plan"] as const);
-    if (action === "plan") {
-      const now = read.string(["now"], { pattern: ISO_INSTANT, hint: "an ISO-8601 instant" });
-      read.check(
-        now === "" || !ISO_INSTANT.test(now) || isIsoInstant(now),
-        ["now"],
-        "is not a real date and time",
-      );
-      return {
-        action,
-        now,
-        lockSeconds: read.number(["lockSeconds"], { integer: true, min: 1, max: MAX_LOCK_SECONDS }),
-        cooldownMinutes: read.number(["cooldownMinutes"], { min: 0, max: MAX_COOLDOWN_MINUTES }),
-      };
-    }
-    return {
-      action,
-      instanceId: read.string(["instanceId"], { pattern: INSTANCE_ID, hint: "an EC2 instance id" }),
-      region: read.string(["region"], { pattern: REGION, hint: "an AWS region name" }),
-    };
-  });
+/** What each action's event holds (the same fields the config and the workflow use). */
+const EVENTS = {
+  restart: { action: oneOf(["reboot", "stop", "start"] as const), instanceId: instanceIdField, region: regionField },
+  plan: {
+    action: oneOf(["plan"] as const),
+    now: instantField,
+    lockSeconds: whole(1, MAX_LOCK_SECONDS),
+    cooldownMinutes: RESTART_SETTINGS.cooldownMinutes,
+  },
+  elapsed: { action: oneOf(["elapsed"] as const), from: instantField, to: instantField },
+} as const;
+
+/** Validates any input of restart-instance; throws InvalidInputError before any EC2 call. */
+export function parseRestartInput(event: unknown): RestartEvent | PlanEvent | ElapsedEvent {
+  const action = parseEvent(event, { action: oneOf(ACTIONS) }).action;
+  if (action === "plan") return parseEvent(event, EVENTS.plan);
+  if (action === "elapsed") return parseEvent(event, EVENTS.elapsed);
+  return parseEvent(event, EVENTS.restart);
+}
+
+/** Whole seconds from one of the workflow's instants to a later one (never negative). */
+export function elapsedSeconds(event: ElapsedEvent): ElapsedResult {
+  return { seconds: Math.max(0, Math.round((Date.parse(event.to) - Date.parse(event.from)) / 1000)) };
 }
 
 /**
@@ -109,10 +118,18 @@ export async function restartInstance(event: RestartEvent, ec2: Ec2Sender): Prom
  */
 export function createRestartInstance(deps: {
   readonly ec2For: (region: string) => Ec2Sender;
-}): (event: unknown) => Promise<RestartResult | PlanResult> {
-  return async (event) => {
-    const input = parseRestartInput(event);
-    if (input.action === "plan") return planWindows(input);
-    return restartInstance(input, deps.ec2For(input.region));
-  };
+  readonly log?: LogSink;
+}): (event: unknown) => Promise<RestartResult | PlanResult | ElapsedResult> {
+  return defineHandler<RestartEvent | PlanEvent | ElapsedEvent, RestartResult | PlanResult | ElapsedResult>({
+    name: "restart-instance",
+    parse: parseRestartInput,
+    key: (input) => ("instanceId" in input ? { region: input.region, instanceId: input.instanceId } : {}),
+    async run(input) {
+      if (input.action === "plan") return planWindows(input);
+      if (input.action === "elapsed") return elapsedSeconds(input);
+      return restartInstance(input, deps.ec2For(input.region));
+    },
+    summarize: (result) => ({ ...result }),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
 }

@@ -1,14 +1,10 @@
 /**
  * Named errors. Lambda reports `error.name` as the error type, which is what the state machine's
- * Retry/Catch rules match, so these names are part of the workflow contract.
+ * Retry/Catch rules match: the names are the contract's (contract/errors.ts).
  */
-export const ERROR_NAMES = {
-  invalidInput: "InvalidInput",
-  deliveryFailed: "DeliveryFailed",
-  secretUnavailable: "SecretUnavailable",
-  restartThrottled: "RestartThrottled",
-  restartRejected: "RestartRejected",
-} as const;
+import { ERROR_NAMES } from "../../contract/errors";
+
+export { ERROR_NAMES };
 
 /** The event does not have the shape the handler needs; nothing was called. */
 export class InvalidInputError extends Error {
@@ -18,9 +14,14 @@ export class InvalidInputError extends Error {
   }
 }
 
-/** Slack/OpsGenie did not accept the message; thrown so the workflow retries and then fails loudly. */
+/** Chat or the pager could not be reached or failed; thrown so the workflow retries and then fails loudly. */
 export class DeliveryFailedError extends Error {
   override readonly name = ERROR_NAMES.deliveryFailed;
+}
+
+/** Chat or the pager refused the message (4xx other than 429): retrying would be refused again. */
+export class DeliveryRejectedError extends Error {
+  override readonly name = ERROR_NAMES.deliveryRejected;
 }
 
 /** A Secrets Manager secret could not be read (missing, denied, empty). */

@@ -1,4 +1,4 @@
-import { DeliveryFailedError, messageOf } from "./errors";
+import { DeliveryFailedError, DeliveryRejectedError, messageOf } from "./errors";
 import { scrub } from "./log";
 
 /** The slice of a fetch response the notifiers read. */
@@ -32,7 +32,7 @@ export interface PostJsonOptions {
   readonly target: string;
   readonly url: string;
   readonly body: unknown;
-  readonly headers?: Record<string, string>;
+  readonly headers?: Readonly<Record<string, string>>;
   readonly fetch: Fetch;
   /** @default DEFAULT_TIMEOUT_MS */
   readonly timeoutMs?: number;
@@ -60,13 +60,15 @@ export async function postJson(options: PostJsonOptions): Promise<{ statusCode: 
     });
     const text = await response.text();
     if (response.status < 200 || response.status > 299) {
-      throw new DeliveryFailedError(
-        scrub(`${target} answered HTTP ${response.status}: ${excerpt(text) || "(empty body)"}`),
-      );
+      const said = scrub(`${target} answered HTTP ${response.status}: ${excerpt(text) || "(empty body)"}`);
+      // A 4xx other than 429 is the service refusing this message: sending it again would be
+      // refused again. 429 and 5xx are worth the workflow's retries.
+      const refused = response.status >= 400 && response.status < 500 && response.status !== 429;
+      throw refused ? new DeliveryRejectedError(said) : new DeliveryFailedError(said);
     }
     return { statusCode: response.status };
   } catch (err) {
-    if (err instanceof DeliveryFailedError) throw err;
+    if (err instanceof DeliveryFailedError || err instanceof DeliveryRejectedError) throw err;
     if (controller.signal.aborted) {
       throw new DeliveryFailedError(`${target} did not answer within ${timeoutMs} ms`);
     }
@@ -93,19 +95,4 @@ function describeFetchError(err: unknown): string {
       : messageOf(value);
   const cause = typeof err === "object" && err !== null ? (err as Error).cause : undefined;
   return cause === undefined ? text(err) : `${text(err)} (${text(cause)})`;
-}
-
-/**
- * True for an https URL, or an http URL on a loopback host (local simulators and tests).
- * Webhook URLs and API keys must not travel in clear text to anywhere else.
- */
-export function isAllowedEndpoint(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.protocol === "https:") return true;
-  return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
 }

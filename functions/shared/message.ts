@@ -1,21 +1,24 @@
 /**
- * What both notifiers share: reading the {@link NotificationEvent} at the edge, and the pure
- * formatting of its facts (first failed check, restart duration, console link) that the Slack
- * message and the escalation alert are both built from.
+ * What notify-chat and escalate share: reading the {@link NotificationEvent} at the edge, and the
+ * pure wording of what happened (first failed check, restart duration, console link) as one
+ * service-neutral {@link Notice} that every sender renders in its own shape.
  */
+import { ALL_CHECKS, CHECK_NAMES, type CheckName } from "../../contract/checks";
+import { decimal, object, oneOf, optional, type Problem, type Spec, text } from "../../contract/fields";
+import { instanceIdField, regionField } from "../../contract/identifiers";
+import { CHAT_EVENTS, NOTIFICATION_INPUT } from "../../contract/notifications";
+import { RESTART_METHODS } from "../../contract/restart";
+import type { Notice } from "../../contract/senders/sender";
 import {
-  CHECK_ORDER,
-  type CheckName,
-  type CheckOutcome,
+  CHECK_STATUSES,
   type CheckRun,
-  type CheckStatus,
+  ESCALATION_REASONS,
   type EscalationReason,
   type NotificationEvent,
-  type OpsgeniePriority,
-  type RestartMethod,
-} from "./contracts";
-import { isAllowedEndpoint } from "./http";
-import { INSTANCE_ID, type InputReader, parseInput, REGION } from "./input";
+  OUTCOMES,
+  type RestartRecord,
+} from "../../contract/workflow";
+import { parseEvent } from "./input";
 
 /** A Step Functions STANDARD execution ARN (names: 1-80 characters, no whitespace or colon). */
 export const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^\s:]{1,80}:[^\s:]{1,80}$/;
@@ -23,36 +26,6 @@ export const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution
 /** An ISO-8601 instant with an explicit zone, as `$$.State.EnteredTime` writes it. */
 export const ISO_INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
-
-/** Longest check reason kept. Longer ones (a Lambda error's Cause) are cut, not rejected. */
-export const MAX_REASON_CHARS = 1000;
-
-const STATUSES: readonly CheckStatus[] = ["passed", "failed", "skipped", "not-run"];
-const REASONS: readonly EscalationReason[] = [
-  "checks-failed-after-restart",
-  "restart-failed",
-  "not-back-in-time",
-  "cooldown",
-  "check-unavailable",
-];
-const PRIORITIES: readonly OpsgeniePriority[] = ["P1", "P2", "P3", "P4", "P5"];
-const METHODS: readonly RestartMethod[] = ["reboot", "stop-start"];
-
-/** How people call each check in messages. */
-export const CHECK_LABEL: Readonly<Record<CheckName, string>> = {
-  url: "URL",
-  route53: "Route 53 health check",
-  ssh: "SSH",
-};
-
-/** What each escalation reason means, in words. */
-export const REASON_TEXT: Readonly<Record<EscalationReason, string>> = {
-  "checks-failed-after-restart": "checks still fail after the restart",
-  "restart-failed": "the restart request failed",
-  "not-back-in-time": "the instance was not back online in time",
-  cooldown: "the alarm fired again within the cooldown after a restart",
-  "check-unavailable": "a check could not run (not the instance's fault, so no restart)",
-};
 
 /** True for an ISO-8601 instant that names a real calendar date and time. */
 export function isIsoInstant(value: string): boolean {
@@ -73,115 +46,99 @@ export function isIsoInstant(value: string): boolean {
   );
 }
 
-const NOT_RUN: CheckRun = {
-  url: { status: "not-run" },
-  route53: { status: "not-run" },
-  ssh: { status: "not-run" },
-};
+/** An instant the workflow wrote (`$$.State.EnteredTime`, a pause's expiry). */
+export const instantField = text({ test: isIsoInstant, what: "an ISO-8601 instant (2026-11-24T03:10:00Z)" });
 
-function readRun(read: InputReader, path: readonly string[]): CheckRun {
-  if (!read.object(path)) return NOT_RUN;
-  const entries = CHECK_ORDER.map((check): [CheckName, CheckOutcome] => {
-    const at = [...path, check];
-    if (!read.object(at)) return [check, { status: "not-run" }];
-    const status = read.oneOf([...at, "status"], STATUSES);
-    const rawReason = read.raw([...at, "reason"]);
-    read.check(
-      rawReason === undefined || rawReason === null || typeof rawReason === "string",
-      [...at, "reason"],
-      "expected a string",
-    );
-    const reason = typeof rawReason === "string" ? truncate(rawReason, MAX_REASON_CHARS) : undefined;
-    const durationMs = read.has([...at, "durationMs"])
-      ? read.number([...at, "durationMs"], { min: 0 })
-      : undefined;
-    return [
-      check,
-      {
-        status,
-        ...(reason !== undefined ? { reason } : {}),
-        ...(durationMs !== undefined ? { durationMs } : {}),
-      },
-    ];
-  });
-  return Object.fromEntries(entries) as Record<CheckName, CheckOutcome>;
-}
+const reasonText = text({ what: "a reason" });
+const checkOutcome = object(
+  {
+    status: oneOf(CHECK_STATUSES),
+    reason: optional(reasonText),
+    durationMs: optional(decimal(0, 86_400_000, { what: "milliseconds" })),
+  },
+  { what: "a check's outcome" },
+);
+const checkRun = object(Object.fromEntries(CHECK_NAMES.map((name) => [name, checkOutcome])) as Spec, {
+  what: `every check's outcome (${CHECK_NAMES.join(", ")})`,
+});
+
+/** The report part of a notification: the execution's output so far. */
+const REPORT = {
+  instanceId: instanceIdField,
+  region: regionField,
+  runs: object({ first: optional(checkRun), second: optional(checkRun) }, { what: "the runs" }),
+  outcome: optional(oneOf(OUTCOMES)),
+  reason: optional(oneOf(ESCALATION_REASONS)),
+  restart: optional(
+    object(
+      { method: oneOf(RESTART_METHODS), requestedAt: optional(instantField), backOnlineAt: optional(instantField) },
+      { what: "the restart record" },
+    ),
+  ),
+  pause: optional(
+    object(
+      { pausedUntil: instantField, reason: optional(reasonText), pausedBy: optional(reasonText) },
+      { what: "the pause record" },
+    ),
+  ),
+} as const;
+
+const NOTIFICATION_EVENT = {
+  event: oneOf(CHAT_EVENTS),
+  report: object(REPORT, { what: "the execution's report" }),
+  context: object(
+    {
+      alarmName: text({ what: "the alarm's name" }),
+      executionArn: text({ pattern: EXECUTION_ARN, what: "a Step Functions execution ARN" }),
+      notifications: object(NOTIFICATION_INPUT, { what: "the notification settings" }),
+    },
+    { what: "the notification context" },
+  ),
+} as const;
 
 /**
  * Validates the event both notifiers receive; throws InvalidInputError listing every problem
  * before any secret is read or anything is sent.
  */
 export function parseNotificationEvent(event: unknown): NotificationEvent {
-  return parseInput(event, (read): NotificationEvent => {
-    const instanceId = read.string(["instanceId"], { pattern: INSTANCE_ID, hint: "an EC2 instance id" });
-    const region = read.string(["region"], { pattern: REGION, hint: "an AWS region name" });
-    const alarmName = read.string(["alarmName"]);
-    const executionArn = read.string(["executionArn"], {
-      pattern: EXECUTION_ARN,
-      hint: "a Step Functions execution ARN",
-    });
-    const outcome = read.oneOf(["outcome"], ["recovered", "escalated"] as const);
-    const reason = read.has(["reason"]) ? read.oneOf(["reason"], REASONS) : undefined;
-    read.check(
-      outcome !== "escalated" || reason !== undefined,
-      ["reason"],
-      "required when outcome is escalated",
-    );
-    read.object(["runs"]);
-    const first = readRun(read, ["runs", "first"]);
-    const second = read.has(["runs", "second"]) ? readRun(read, ["runs", "second"]) : undefined;
-    let restart: NotificationEvent["restart"];
-    if (read.has(["restart"]) && read.object(["restart"])) {
-      const instant = { pattern: ISO_INSTANT, hint: "an ISO-8601 instant" };
-      const requestedAt = read.optionalString(["restart", "requestedAt"], instant);
-      const backOnlineAt = read.optionalString(["restart", "backOnlineAt"], instant);
-      restart = {
-        method: read.oneOf(["restart", "method"], METHODS),
-        ...(requestedAt !== undefined ? { requestedAt } : {}),
-        ...(backOnlineAt !== undefined ? { backOnlineAt } : {}),
-      };
-    }
-    read.object(["notifications"]);
-    const opsgenieApiUrl = read.string(["notifications", "opsgenieApiUrl"]);
-    read.check(
-      opsgenieApiUrl === "" || isAllowedEndpoint(opsgenieApiUrl),
-      ["notifications", "opsgenieApiUrl"],
-      "must be an https URL (http only on 127.0.0.1/localhost)",
-    );
-    return {
-      instanceId,
-      region,
-      alarmName,
-      executionArn,
-      outcome,
-      ...(reason !== undefined ? { reason } : {}),
-      runs: second ? { first, second } : { first },
-      ...(restart ? { restart } : {}),
-      notifications: {
-        slackWebhookSecret: read.string(["notifications", "slackWebhookSecret"]),
-        opsgenieApiKeySecret: read.string(["notifications", "opsgenieApiKeySecret"]),
-        opsgenieApiUrl,
-        opsgeniePriority: read.oneOf(["notifications", "opsgeniePriority"], PRIORITIES),
-      },
-    };
-  });
+  return parseEvent(event, NOTIFICATION_EVENT, (value): Problem[] =>
+    value.event === "escalated" && value.report.reason === undefined
+      ? [{ path: ["report", "reason"], message: "required when the event is escalated" }]
+      : [],
+  ) as NotificationEvent;
 }
 
-/** The first check, in workflow order, whose status is `failed`, with its reason. */
+/** How people call each check in messages. */
+export function checkLabel(name: CheckName): string {
+  return ALL_CHECKS.find((check) => check.name === name)?.label ?? name;
+}
+
+/** What each escalation reason means, in words. */
+export const REASON_TEXT: Readonly<Record<EscalationReason, string>> = {
+  "checks-failed-after-restart": "checks still fail after the restart",
+  "restart-failed": "the restart request failed",
+  "not-back-in-time": "the instance was not back online in time",
+  cooldown: "the alarm fired again within the cooldown after a restart",
+  "check-unavailable": "a check could not run (not the instance's fault, so no restart)",
+};
+
+/** The first check, in workflow order, that did not pass (failed or could not run), with its reason. */
 export function firstFailure(
-  run: CheckRun,
+  run: CheckRun | undefined,
 ): { readonly check: CheckName; readonly label: string; readonly reason: string } | undefined {
-  const check = CHECK_ORDER.find((name) => run[name].status === "failed");
+  if (run === undefined) return undefined;
+  const check = CHECK_NAMES.find((name) => run[name].status === "failed" || run[name].status === "unavailable");
   if (check === undefined) return undefined;
-  return { check, label: CHECK_LABEL[check], reason: run[check].reason || "no reason given" };
+  const { status, reason } = run[check];
+  return { check, label: checkLabel(check), reason: `${status === "unavailable" ? "could not run: " : ""}${reason || "no reason given"}` };
 }
 
-/** One line per run, e.g. "URL failed (HTTP 503); Route 53 health check not-run; SSH skipped". */
+/** One line per run, e.g. "URL failed (HTTP 503); Route 53 not-run; SSH skipped". */
 export function describeRun(run: CheckRun): string {
-  return CHECK_ORDER.map((name) => {
+  return CHECK_NAMES.map((name) => {
     const { status, reason } = run[name];
-    const shown = status === "failed" || status === "passed" ? reason : undefined;
-    return `${CHECK_LABEL[name]} ${status}${shown ? ` (${shown})` : ""}`;
+    const shown = status === "failed" || status === "passed" || status === "unavailable" ? reason : undefined;
+    return `${checkLabel(name)} ${status}${shown ? ` (${shown})` : ""}`;
   }).join("; ");
 }
 
@@ -200,7 +157,7 @@ export function formatDuration(ms: number): string {
  * From the restart request to the first poll that saw the instance back, or "unknown" when the
  * workflow did not record both instants (restart failed, not back in time) or they make no sense.
  */
-export function restartDuration(restart: NotificationEvent["restart"]): string {
+export function restartDuration(restart: RestartRecord | undefined): string {
   if (!restart?.requestedAt || !restart.backOnlineAt) return "unknown";
   const ms = Date.parse(restart.backOnlineAt) - Date.parse(restart.requestedAt);
   return Number.isFinite(ms) && ms >= 0 ? formatDuration(ms) : "unknown";
@@ -211,12 +168,99 @@ export function executionConsoleUrl(region: string, executionArn: string): strin
   return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
 }
 
-/** Cuts `text` to at most `max` characters, the last one an ellipsis when anything was cut. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max - 1);
-  // Never leave half of a surrogate pair (an emoji) before the ellipsis.
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
+/** The de-duplication key: one open alert per instance, however often its alarm fires. */
+export function alertAlias(region: string, instanceId: string): string {
+  return `first-line:${region}:${instanceId}`;
+}
+
+function runDetails(prefix: string, run: CheckRun | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (run === undefined) return out;
+  for (const check of CHECK_NAMES) {
+    const { status, reason, durationMs } = run[check];
+    out[`${prefix}.${check}.status`] = status;
+    if (reason) out[`${prefix}.${check}.reason`] = reason;
+    if (durationMs !== undefined) out[`${prefix}.${check}.durationMs`] = String(durationMs);
+  }
+  return out;
+}
+
+function headline(input: NotificationEvent, failed: string): string {
+  const { instanceId, region, reason, pause } = input.report;
+  switch (input.event) {
+    case "restarting":
+      return `Restarting ${instanceId} in ${region}: ${failed}`;
+    case "recovered":
+      return `${instanceId} in ${region} recovered after a restart`;
+    case "escalated":
+      return `${instanceId} in ${region} escalated: ${reason ? REASON_TEXT[reason] : "see the execution"}`;
+    case "paused":
+      return `${instanceId} in ${region} alarmed while paused until ${pause?.pausedUntil ?? "unknown"}: nothing done`;
+  }
+}
+
+/** Everything people need about what happened, independent of the service that carries it (pure). */
+export function buildNotice(input: NotificationEvent): Notice {
+  const { report, context } = input;
+  const { instanceId, region, runs, restart, reason, pause } = report;
+  const failure = firstFailure(runs.first);
+  const failed = failure ? `${failure.label}: ${failure.reason}` : "none recorded";
+  const duration = restartDuration(restart);
+  const consoleUrl = executionConsoleUrl(region, context.executionArn);
+  const title = headline(input, failure ? `${failure.label} check did not pass` : "a check did not pass");
+  const restartFact =
+    input.event === "restarting"
+      ? (restart?.method ?? "requested")
+      : restart
+        ? `${duration} (${restart.method})`
+        : "not attempted";
+  const facts = [
+    { label: "Region", value: region },
+    { label: "Instance", value: instanceId },
+    ...(input.event === "paused"
+      ? [
+          { label: "Paused until", value: pause?.pausedUntil ?? "unknown" },
+          { label: "Reason", value: `${pause?.reason ?? "not given"}${pause?.pausedBy ? ` (by ${pause.pausedBy})` : ""}` },
+        ]
+      : [
+          { label: "Failed first", value: failed },
+          { label: input.event === "restarting" ? "Restart" : "Restart took", value: restartFact },
+        ]),
+  ];
+  const description = [
+    `${title}.`,
+    "",
+    `Alarm: ${context.alarmName}`,
+    ...facts.slice(2).map((f) => `${f.label}: ${f.value}`),
+    ...(runs.first ? [`Checks before the restart: ${describeRun(runs.first)}`] : []),
+    ...(runs.second ? [`Checks after the restart: ${describeRun(runs.second)}`] : []),
+    `Execution: ${consoleUrl}`,
+  ].join("\n");
+  return {
+    event: input.event,
+    title,
+    summary: `${title}. ${facts
+      .slice(2)
+      .map((f) => `${f.label}: ${f.value}.`)
+      .join(" ")} Execution: ${consoleUrl}`,
+    description,
+    facts,
+    link: { label: "Open the Step Functions execution", url: consoleUrl },
+    alias: alertAlias(region, instanceId),
+    source: instanceId,
+    tags: ["first-line", region, input.event, ...(reason ? [reason] : [])],
+    details: {
+      region,
+      instanceId,
+      alarmName: context.alarmName,
+      executionArn: context.executionArn,
+      event: input.event,
+      ...(reason ? { reason } : {}),
+      firstFailedCheck: failure ? failure.check : "none",
+      ...(restart ? { restartMethod: restart.method } : {}),
+      restartDuration: duration,
+      ...runDetails("run1", runs.first),
+      ...runDetails("run2", runs.second),
+    },
+  };
 }
