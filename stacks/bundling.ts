@@ -67,14 +67,15 @@ function listFiles(dir: string): string[] {
 }
 
 /**
- * Hash of everything a bundle can depend on: all sources under functions/ (they share helpers),
- * the lock file (dependency versions), esbuild's version and options. Paths are relative, so two
+ * Hash of everything a bundle can depend on: all sources under functions/ and contract/ (they
+ * share helpers and field rules), the lock file (dependency versions), esbuild's version and options. Paths are relative, so two
  * clones in different folders share a key.
  */
 export function sourcesKey(projectDir: string): string {
   const hash = createHash("sha256");
   hash.update(`esbuild ${esbuildVersion}\n${JSON.stringify(ESBUILD_OPTIONS)}\n`);
-  for (const file of [...listFiles(join(projectDir, "functions")), join(projectDir, "package-lock.json")]) {
+  const sources = [...listFiles(join(projectDir, "functions")), ...listFiles(join(projectDir, "contract"))];
+  for (const file of [...sources, join(projectDir, "package-lock.json")]) {
     hash.update(`${relative(projectDir, file)}\n`);
     hash.update(readFileSync(file));
   }
