@@ -16,10 +16,11 @@ import { ALL_CHECKS } from "../contract/checks";
 import type { WorkflowInput } from "../contract/workflow";
 import { ConfigError, type ResolvedInstance, type ResolvedRegion } from "./config";
 import { FirstLineFunction, type FunctionCode } from "./first-line-function";
-import { FUNCTION_NAMES, type FunctionName } from "./function-catalog";
+import type { FunctionName } from "./function-catalog";
 import { iamContext, type PolicyStatement, policyDocument, trustPolicy } from "./iam";
 import { instanceArn, regionalName } from "./naming";
-import { buildDefinition, METRICS, workflowTimeouts } from "./workflow";
+import { regionalWorkflow } from "./regional-workflow";
+import { METRICS } from "./workflow";
 
 /** Props of {@link RegionalFirstLine}. */
 export interface RegionalFirstLineProps {
@@ -114,9 +115,8 @@ export class RegionalFirstLine extends Construct {
     const logRetentionDays = region.logs.retentionDays;
 
     // --- functions -------------------------------------------------------------------------
-    // One source for every timeout: each function's, its Task's (a little longer) and the
-    // machine's (which also bounds a lock's lifetime).
-    const timeouts = workflowTimeouts(settings);
+    const workflow = regionalWorkflow(stackName, region);
+    const { timeouts } = workflow;
     const iam = iamContext({ region: regionName, accountId, secretsKeyArns: region.kms.secretsKeyArns });
     const fn = (fnName: FunctionName, statements: readonly PolicyStatement[], inVpc = false) =>
       new FirstLineFunction(this, fnName, {
@@ -160,7 +160,7 @@ export class RegionalFirstLine extends Construct {
     // --- lock table ------------------------------------------------------------------------
     const lockTable = new DynamodbTable(this, "lock-table", {
       provider,
-      name: name("locks"),
+      name: workflow.lockTableName,
       billingMode: "PAY_PER_REQUEST",
       hashKey: "instanceId",
       attribute: [{ name: "instanceId", type: "S" }],
@@ -171,7 +171,7 @@ export class RegionalFirstLine extends Construct {
     // --- state machine -----------------------------------------------------------------------
     const machineLogs = new CloudwatchLogGroup(this, "workflow-logs", {
       provider,
-      name: `/aws/vendedlogs/states/${name("remediation")}`,
+      name: `/aws/vendedlogs/states/${workflow.stateMachineName}`,
       retentionInDays: logRetentionDays,
     });
     const machineRole = new IamRole(this, "workflow-role", {
@@ -237,27 +237,16 @@ export class RegionalFirstLine extends Construct {
         },
       ]),
     });
-    // The definition names functions and the table by their (known) names rather than by
-    // Terraform references: Lambda's Invoke takes a name, the plan reads better, and a
-    // definition without tokens skips cdktf's token scan, which grows with the square of the
-    // definition's size and dominated synth time.
-    const functionNames = Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, name(fn)])) as Record<
-      FunctionName,
-      string
-    >;
     this.stateMachine = new SfnStateMachine(this, "workflow", {
       provider,
-      name: name("remediation"),
+      name: workflow.stateMachineName,
       type: "STANDARD",
       roleArn: machineRole.arn,
-      definition: JSON.stringify(
-        buildDefinition({
-          functionNames,
-          lockTableName: name("locks"),
-          timeoutSeconds: timeouts.machineTimeoutSeconds,
-          taskTimeoutSeconds: timeouts.taskTimeoutSeconds,
-        }),
-      ),
+      // The definition names functions and the table by their (known) names rather than by
+      // Terraform references: Lambda's Invoke takes a name, the plan reads better, and a
+      // definition without tokens skips cdktf's token scan, which grows with the square of the
+      // definition's size and dominated synth time.
+      definition: JSON.stringify(workflow.definition),
       loggingConfiguration: {
         logDestination: `${machineLogs.arn}:*`,
         includeExecutionData: true,
