@@ -5,7 +5,8 @@ import {
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import type { PlanEvent, PlanResult, RestartEvent, RestartResult } from "../shared/contracts";
-import { messageOf, RestartRejectedError, RestartThrottledError } from "../shared/errors";
+import { describeAwsError, errorName, THROTTLING_ERROR_NAMES } from "../shared/error-text";
+import { RestartRejectedError, RestartThrottledError } from "../shared/errors";
 import { INSTANCE_ID, parseInput, REGION } from "../shared/input";
 import { ISO_INSTANT, isIsoInstant } from "../shared/message";
 
@@ -16,16 +17,6 @@ export type Ec2Sender = Pick<EC2Client, "send">;
 export const MAX_LOCK_SECONDS = 365 * 24 * 3600;
 /** A cooldown longer than a year would mean "never restart twice"; that is a config error. */
 export const MAX_COOLDOWN_MINUTES = 365 * 24 * 60;
-
-/**
- * Error names AWS uses for "slow down". EC2 says `RequestLimitExceeded`; the others are the
- * generic names the SDK and other services use, kept so a change of wording still retries.
- */
-export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
-  "Throttling",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-]);
 
 const RESTART_ACTIONS = ["reboot", "stop", "start"] as const;
 
@@ -79,10 +70,6 @@ function commandFor(event: RestartEvent) {
   }
 }
 
-function errorName(err: unknown): string {
-  return err instanceof Error ? err.name : "UnknownError";
-}
-
 /**
  * Makes exactly one EC2 call. Throttling becomes RestartThrottledError (the workflow retries
  * only that); anything else becomes RestartRejectedError (never retried: the instance is in the
@@ -93,12 +80,11 @@ export async function restartInstance(event: RestartEvent, ec2: Ec2Sender): Prom
     // The union of three command types does not fit send()'s overloads; each one alone does.
     await ec2.send(commandFor(event) as RebootInstancesCommand);
   } catch (err) {
-    const name = errorName(err);
     const what = `${event.action} of ${event.instanceId} in ${event.region}`;
-    if (THROTTLING_ERROR_NAMES.has(name)) {
-      throw new RestartThrottledError(`EC2 throttled the ${what}: ${name}: ${messageOf(err)}`);
+    if (THROTTLING_ERROR_NAMES.has(errorName(err))) {
+      throw new RestartThrottledError(`EC2 throttled the ${what}: ${describeAwsError(err)}`);
     }
-    throw new RestartRejectedError(`EC2 rejected the ${what}: ${name}: ${messageOf(err)}`);
+    throw new RestartRejectedError(`EC2 rejected the ${what}: ${describeAwsError(err)}`);
   }
   return { instanceId: event.instanceId, action: event.action, accepted: true };
 }

@@ -9,7 +9,7 @@ export const CHECK_ORDER = ["url", "route53", "ssh"] as const;
 export type CheckName = (typeof CHECK_ORDER)[number];
 
 /** DESIGN §3 pinned status names. */
-export type CheckStatus = "passed" | "failed" | "skipped" | "not-run";
+export type CheckStatus = "passed" | "failed" | "unavailable" | "skipped" | "not-run";
 
 /** DESIGN §3 pinned outcome names. */
 export type Outcome = "healthy" | "recovered" | "escalated" | "already-running";
@@ -117,11 +117,32 @@ export interface CheckEvent<S> {
   readonly settings: S;
 }
 
-/** What a check returns for every expected outcome; it throws only for bugs. */
+/**
+ * DESIGN §3.6: the dependencies whose failure makes a check `unavailable` ("could not ask"), as
+ * the reason's first words spell them. A reason that starts with one of these says the instance
+ * was not judged, so it is never restarted for it.
+ */
+export const DEPENDENCIES = {
+  lambda: "Lambda",
+  route53: "Route 53 API",
+  secretsManager: "Secrets Manager",
+  describeInstances: "EC2 DescribeInstances",
+} as const;
+export type Dependency = (typeof DEPENDENCIES)[keyof typeof DEPENDENCIES];
+
+/**
+ * What a check returns for every expected outcome; it throws only for bugs and invalid input.
+ * `passed` is kept (true exactly when `status` is "passed") until the workflow reads `status`.
+ */
 export interface CheckResult {
   readonly check: CheckName;
   readonly passed: boolean;
-  readonly status: "passed" | "failed";
+  /**
+   * `failed`: the instance itself did not answer as it should (restart it); `unavailable`: a
+   * dependency of the check failed, so nothing is known about the instance (never restart it),
+   * and `reason` starts with that dependency (see {@link DEPENDENCIES}).
+   */
+  readonly status: "passed" | "failed" | "unavailable";
   readonly reason: string;
   readonly durationMs: number;
   readonly details?: Readonly<Record<string, string | number | boolean>>;
