@@ -2,7 +2,9 @@ import {
   GetHealthCheckStatusCommand,
   type HealthCheckObservation,
   NoSuchHealthCheck,
+  PriorRequestNotComplete,
   Route53Client,
+  Route53ServiceException,
 } from "@aws-sdk/client-route-53";
 import { mockClient } from "aws-sdk-client-mock";
 import { runRoute53Check } from "../../functions/route53-check/check";
@@ -124,35 +126,98 @@ describe("runRoute53Check", () => {
     expect(result).toMatchObject({ passed: false, details: { healthy: 1, total: 2 } });
   });
 
-  it("fails with the calculated-check reason when there are no observations", async () => {
+  it("is unavailable, not failed, when no checker reports (a calculated health check has none)", async () => {
     route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: [] });
 
     const result = await runRoute53Check(settings(), { client });
 
     expect(result).toMatchObject({
       passed: false,
-      reason:
-        "health check has no checker observations (a calculated health check has no checkers to report)",
+      status: "unavailable",
+      reason: `Route 53 API: health check ${HEALTH_CHECK_ID} has no checker observations (a calculated or CloudWatch-alarm health check has no checkers; configure one that probes the endpoint)`,
       details: { healthy: 0, total: 0, share: 0 },
     });
   });
 
-  it("returns a failed result, not a throw, when the health check does not exist", async () => {
-    route53.on(GetHealthCheckStatusCommand).rejects(
+  it.each([
+    [
+      "throttling that outlasted the SDK's retries",
+      new Route53ServiceException({
+        name: "Throttling",
+        message: "Rate exceeded",
+        $fault: "client",
+        $retryable: { throttling: true },
+        $metadata: { httpStatusCode: 400, requestId: "r-1", attempts: 3, totalRetryDelay: 900 },
+      }),
+      "throttled (Throttling) after 3 attempts",
+    ],
+    [
+      "a concurrent-request throttle",
+      new PriorRequestNotComplete({
+        message: "The request was rejected because Route 53 was still processing a prior request.",
+        $metadata: { httpStatusCode: 400, attempts: 3 },
+      }),
+      "throttled (PriorRequestNotComplete) after 3 attempts",
+    ],
+    [
+      "a 500",
+      new Route53ServiceException({
+        name: "InternalFailure",
+        message: "We encountered an internal error. Please try again.",
+        $fault: "server",
+        $metadata: { httpStatusCode: 500, attempts: 3 },
+      }),
+      "service error (InternalFailure, HTTP 500) after 3 attempts",
+    ],
+    [
+      "a health check that does not exist",
       new NoSuchHealthCheck({
         message: `A health check with id ${HEALTH_CHECK_ID} does not exist.`,
-        $metadata: { httpStatusCode: 404 },
+        $metadata: { httpStatusCode: 404, attempts: 1 },
       }),
-    );
+      "not found (NoSuchHealthCheck)",
+    ],
+    [
+      "a role without route53:GetHealthCheckStatus",
+      new Route53ServiceException({
+        name: "AccessDenied",
+        message: "User: arn:aws:sts::123456789012:assumed-role/x is not authorized",
+        $fault: "client",
+        $metadata: { httpStatusCode: 403, attempts: 1 },
+      }),
+      "access denied (AccessDenied)",
+    ],
+    [
+      "an unreachable endpoint",
+      Object.assign(new Error("connect ECONNREFUSED 10.0.0.9:443"), {
+        code: "ECONNREFUSED",
+        $metadata: { attempts: 3 },
+      }),
+      "connection refused by the endpoint after 3 attempts",
+    ],
+  ])("is unavailable, not failed, on %s (Route 53 could not be asked)", async (_case, error, text) => {
+    route53.on(GetHealthCheckStatusCommand).rejects(error);
 
     const result = await runRoute53Check(settings(), { client });
 
     expect(result).toMatchObject({
+      check: "route53",
       passed: false,
-      status: "failed",
-      reason: `route53 error: NoSuchHealthCheck: A health check with id ${HEALTH_CHECK_ID} does not exist.`,
+      status: "unavailable",
+      reason: `Route 53 API: GetHealthCheckStatus of ${HEALTH_CHECK_ID} failed: ${text}`,
       details: { healthCheckId: HEALTH_CHECK_ID },
     });
+    expect(result.reason).not.toContain(error.message);
+  });
+
+  it("stays failed when the checkers themselves see the endpoint down", async () => {
+    route53
+      .on(GetHealthCheckStatusCommand)
+      .resolves({ HealthCheckObservations: observations(FAILURE, FAILURE) });
+
+    const result = await runRoute53Check(settings(), { client });
+
+    expect(result).toMatchObject({ passed: false, status: "failed" });
   });
 
   it("reports durationMs from the injected clock", async () => {

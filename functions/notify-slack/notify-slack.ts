@@ -1,4 +1,4 @@
-import type { NotificationResult } from "../shared/contracts";
+import { DEPENDENCIES, type NotificationResult } from "../shared/contracts";
 import { messageOf, SecretUnavailableError } from "../shared/errors";
 import { type Fetch, isAllowedEndpoint, postJson } from "../shared/http";
 import { createLogger, type LogSink, redact } from "../shared/log";
@@ -34,7 +34,9 @@ export function createNotifySlack(deps: NotifySlackDeps): (event: unknown) => Pr
       const webhookUrl = (await deps.readSecret(secretName)).trim();
       redact(webhookUrl);
       if (!isAllowedEndpoint(webhookUrl)) {
-        throw new SecretUnavailableError(`secret ${secretName} does not hold an https webhook URL`);
+        throw new SecretUnavailableError(
+          `${DEPENDENCIES.secretsManager}: secret ${secretName} does not hold an https webhook URL`,
+        );
       }
       const { statusCode } = await postJson({
         target: "slack",

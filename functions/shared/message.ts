@@ -27,7 +27,7 @@ export const ISO_INSTANT =
 /** Longest check reason kept. Longer ones (a Lambda error's Cause) are cut, not rejected. */
 export const MAX_REASON_CHARS = 1000;
 
-const STATUSES: readonly CheckStatus[] = ["passed", "failed", "skipped", "not-run"];
+const STATUSES: readonly CheckStatus[] = ["passed", "failed", "unavailable", "skipped", "not-run"];
 const REASONS: readonly EscalationReason[] = [
   "checks-failed-after-restart",
   "restart-failed",
@@ -167,11 +167,16 @@ export function parseNotificationEvent(event: unknown): NotificationEvent {
   });
 }
 
-/** The first check, in workflow order, whose status is `failed`, with its reason. */
+/**
+ * The first check, in workflow order, that did not pass: `failed`, or `unavailable` (it could not
+ * ask; its reason names the dependency). Checks stop at the first of either, so there is one.
+ */
 export function firstFailure(
   run: CheckRun,
 ): { readonly check: CheckName; readonly label: string; readonly reason: string } | undefined {
-  const check = CHECK_ORDER.find((name) => run[name].status === "failed");
+  const check = CHECK_ORDER.find(
+    (name) => run[name].status === "failed" || run[name].status === "unavailable",
+  );
   if (check === undefined) return undefined;
   return { check, label: CHECK_LABEL[check], reason: run[check].reason || "no reason given" };
 }
@@ -180,7 +185,7 @@ export function firstFailure(
 export function describeRun(run: CheckRun): string {
   return CHECK_ORDER.map((name) => {
     const { status, reason } = run[name];
-    const shown = status === "failed" || status === "passed" ? reason : undefined;
+    const shown = status === "failed" || status === "passed" || status === "unavailable" ? reason : undefined;
     return `${CHECK_LABEL[name]} ${status}${shown ? ` (${shown})` : ""}`;
   }).join("; ");
 }
