@@ -269,6 +269,18 @@ describe("route53-check with Route 53 failing", () => {
 });
 
 describe("ssh-check with Secrets Manager or EC2 failing", () => {
+  /** Handshake mode with no host: the address comes from DescribeInstances. */
+  const handshakeEvent = () => ({
+    instanceId: INSTANCE_ID,
+    region: OWN_REGION,
+    settings: {
+      port: sshServer.port,
+      user: "ec2-user",
+      hostKeySha256: [HOST_FP],
+      mode: "handshake",
+      timeoutSeconds: 5,
+    },
+  });
   const commandEvent = (privateKeySecret: string, host?: string) => ({
     instanceId: INSTANCE_ID,
     region: OWN_REGION,
@@ -376,17 +388,7 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
     endpoint.script = () => answer;
     const before = sshServer.connections();
 
-    const result = await sshHandler({
-      instanceId: INSTANCE_ID,
-      region: OWN_REGION,
-      settings: {
-        port: sshServer.port,
-        user: "ec2-user",
-        hostKeySha256: [HOST_FP],
-        mode: "handshake",
-        timeoutSeconds: 5,
-      },
-    });
+    const result = await sshHandler(handshakeEvent());
 
     expect(result).toMatchObject({
       status: "unavailable",
@@ -401,17 +403,7 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
   it("dials the public IP DescribeInstances returns, and passes on the pinned host key", async () => {
     endpoint.script = () => ec2Instance("127.0.0.1");
 
-    const result = await sshHandler({
-      instanceId: INSTANCE_ID,
-      region: OWN_REGION,
-      settings: {
-        port: sshServer.port,
-        user: "ec2-user",
-        hostKeySha256: [HOST_FP],
-        mode: "handshake",
-        timeoutSeconds: 5,
-      },
-    });
+    const result = await sshHandler(handshakeEvent());
 
     expect(result).toMatchObject({
       status: "passed",

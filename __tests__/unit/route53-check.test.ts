@@ -11,6 +11,7 @@ import { runRoute53Check } from "../../functions/route53-check/check";
 import { parseRoute53CheckEvent } from "../../functions/route53-check/input";
 import type { Route53Settings } from "../../functions/shared/contracts";
 import { InvalidInputError } from "../../functions/shared/errors";
+import { awsError, modeledAwsError } from "../../testkit/aws-errors";
 
 const HEALTH_CHECK_ID = "abcdef01-2345-6789-abcd-ef0123456789";
 const route53 = mockClient(Route53Client);
@@ -142,49 +143,43 @@ describe("runRoute53Check", () => {
   it.each([
     [
       "throttling that outlasted the SDK's retries",
-      new Route53ServiceException({
-        name: "Throttling",
-        message: "Rate exceeded",
-        $fault: "client",
-        $retryable: { throttling: true },
-        $metadata: { httpStatusCode: 400, requestId: "r-1", attempts: 3, totalRetryDelay: 900 },
-      }),
+      awsError(Route53ServiceException, "Throttling", "Rate exceeded", { attempts: 3 }),
       "throttled (Throttling) after 3 attempts",
     ],
     [
       "a concurrent-request throttle",
-      new PriorRequestNotComplete({
-        message: "The request was rejected because Route 53 was still processing a prior request.",
-        $metadata: { httpStatusCode: 400, attempts: 3 },
-      }),
+      modeledAwsError(
+        PriorRequestNotComplete,
+        "The request was rejected because Route 53 was still processing a prior request.",
+        { attempts: 3 },
+      ),
       "throttled (PriorRequestNotComplete) after 3 attempts",
     ],
     [
       "a 500",
-      new Route53ServiceException({
-        name: "InternalFailure",
-        message: "We encountered an internal error. Please try again.",
-        $fault: "server",
-        $metadata: { httpStatusCode: 500, attempts: 3 },
+      awsError(Route53ServiceException, "InternalFailure", "We encountered an internal error.", {
+        httpStatusCode: 500,
+        attempts: 3,
       }),
       "service error (InternalFailure, HTTP 500) after 3 attempts",
     ],
     [
       "a health check that does not exist",
-      new NoSuchHealthCheck({
-        message: `A health check with id ${HEALTH_CHECK_ID} does not exist.`,
-        $metadata: { httpStatusCode: 404, attempts: 1 },
+      modeledAwsError(NoSuchHealthCheck, `A health check with id ${HEALTH_CHECK_ID} does not exist.`, {
+        httpStatusCode: 404,
       }),
       "not found (NoSuchHealthCheck)",
     ],
     [
       "a role without route53:GetHealthCheckStatus",
-      new Route53ServiceException({
-        name: "AccessDenied",
-        message: "User: arn:aws:sts::123456789012:assumed-role/x is not authorized",
-        $fault: "client",
-        $metadata: { httpStatusCode: 403, attempts: 1 },
-      }),
+      awsError(
+        Route53ServiceException,
+        "AccessDenied",
+        "User: arn:aws:sts::123456789012:assumed-role/x is not authorized",
+        {
+          httpStatusCode: 403,
+        },
+      ),
       "access denied (AccessDenied)",
     ],
     [

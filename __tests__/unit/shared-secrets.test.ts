@@ -14,6 +14,7 @@ import {
   secretRegion,
   secretsManagerClients,
 } from "../../functions/shared/secrets";
+import { awsError, modeledAwsError } from "../../testkit/aws-errors";
 
 const secretsManager = mockClient(SecretsManagerClient);
 const ARN_US_EAST_1 = "arn:aws:secretsmanager:us-east-1:123456789012:secret:first-line/ssh-key-AbCdEf";
@@ -28,15 +29,9 @@ async function failureOf(promise: Promise<unknown>): Promise<Error> {
   return error as Error;
 }
 
-/** The error Secrets Manager's JSON protocol yields for an error code the model does not list. */
-function serviceError(name: string, message: string, httpStatusCode = 400, attempts = 1): Error {
-  return new SecretsManagerServiceException({
-    name,
-    message,
-    $fault: httpStatusCode >= 500 ? "server" : "client",
-    $metadata: { httpStatusCode, requestId: "req-1", attempts, totalRetryDelay: 0 },
-  });
-}
+/** An error Secrets Manager answered with a code its model does not list, as the SDK throws it. */
+const serviceError = (name: string, message: string, httpStatusCode = 400, attempts = 1): Error =>
+  awsError(SecretsManagerServiceException, name, message, { httpStatusCode, attempts });
 
 describe("createSecretReader", () => {
   it("returns the secret's string value, asking for it by the given name or ARN", async () => {
@@ -126,18 +121,15 @@ describe("createSecretReader: why a secret could not be read", () => {
     ],
     [
       "a customer-managed KMS key the role may not use",
-      new DecryptionFailure({
-        message: "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
-        $metadata: { httpStatusCode: 400, attempts: 1 },
-      }),
+      modeledAwsError(
+        DecryptionFailure,
+        "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+      ),
       "Secrets Manager: secret first-line/ssh-key could not be read: KMS could not decrypt (DecryptionFailure); the function's role needs kms:Decrypt on the secret's KMS key (kms.secretsKeyArns)",
     ],
     [
       "a secret that does not exist",
-      new ResourceNotFoundException({
-        message: "Secrets Manager can't find the specified secret.",
-        $metadata: { httpStatusCode: 400, attempts: 1 },
-      }),
+      modeledAwsError(ResourceNotFoundException, "Secrets Manager can't find the specified secret."),
       "Secrets Manager: secret first-line/ssh-key could not be read: not found (ResourceNotFoundException); create it, or fix the name or ARN in the configuration",
     ],
     [
