@@ -103,7 +103,11 @@ export function whole(min: number, max: number, options: WholeOptions = {}): Fie
 }
 
 /** A number above `min` (or at it, unless `minExclusive`) and at most `max`. */
-export function decimal(min: number, max: number, options: { minExclusive?: boolean; what: string }): Field<number> {
+export function decimal(
+  min: number,
+  max: number,
+  options: { minExclusive?: boolean; what: string },
+): Field<number> {
   const minExclusive = options.minExclusive ?? false;
   return {
     what: options.what,

@@ -31,7 +31,8 @@ export const fingerprintField = text({
 });
 
 /** DNS labels: letters, digits and inner dashes, so nothing can be read as a command-line option. */
-const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const DNS_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
 /** True for a DNS name or an IPv4/IPv6 literal: what a check may dial. */
 export function isHost(value: string): boolean {
@@ -53,7 +54,8 @@ export const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
  * A partial ARN (without them) does not work with GetSecretValue from another region and fails
  * IAM matching, so only complete ones are accepted.
  */
-export const SECRET_ARN = /^arn:aws:secretsmanager:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$/;
+export const SECRET_ARN =
+  /^arn:aws:secretsmanager:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$/;
 
 /** The region a secret ARN lives in, or undefined for a name. */
 export function secretRegion(nameOrArn: string): string | undefined {
@@ -72,7 +74,9 @@ export const secretField: Field<string> = text({
 export function isPlainHttpUrl(value: string, protocols: readonly string[] = ["http:", "https:"]): boolean {
   if (!URL.canParse(value)) return false;
   const url = new URL(value);
-  return protocols.includes(url.protocol) && url.hostname !== "" && url.username === "" && url.password === "";
+  return (
+    protocols.includes(url.protocol) && url.hostname !== "" && url.username === "" && url.password === ""
+  );
 }
 export const httpUrlField = text({
   test: (value) => isPlainHttpUrl(value),

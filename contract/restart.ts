@@ -39,7 +39,10 @@ export const RESTART_INPUT = {
 export type RestartSettings = Shape<typeof RESTART_INPUT>;
 
 /** ceil(maxWaitSeconds / pollSeconds): a poll budget that never waits less than asked. */
-export function maxPolls(settings: { readonly maxWaitSeconds: number; readonly pollSeconds: number }): number {
+export function maxPolls(settings: {
+  readonly maxWaitSeconds: number;
+  readonly pollSeconds: number;
+}): number {
   return Math.ceil(settings.maxWaitSeconds / settings.pollSeconds);
 }
 

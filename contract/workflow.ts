@@ -26,6 +26,19 @@ export type EscalationReason = (typeof ESCALATION_REASONS)[number];
 export const CHECK_STATUSES = ["passed", "failed", "unavailable", "skipped", "not-run"] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
+/**
+ * DESIGN §3.6: the dependencies whose failure makes a check `unavailable` ("could not ask"), as
+ * the reason's first words spell them. A reason that starts with one of these says the instance
+ * was not judged, so it is never restarted for it.
+ */
+export const DEPENDENCIES = {
+  lambda: "Lambda",
+  route53: "Route 53 API",
+  secretsManager: "Secrets Manager",
+  describeInstances: "EC2 DescribeInstances",
+} as const;
+export type Dependency = (typeof DEPENDENCIES)[keyof typeof DEPENDENCIES];
+
 /** What a check function itself can report (the workflow adds skipped and not-run). */
 export const CHECK_RESULT_STATUSES = ["passed", "failed", "unavailable"] as const;
 export type CheckResultStatus = (typeof CHECK_RESULT_STATUSES)[number];

@@ -1,5 +1,5 @@
-import { secretRegion } from "../contract/identifiers";
 import type { IamContext, PolicyStatement } from "../contract/iam";
+import { secretRegion } from "../contract/identifiers";
 import { PARTITION, secretArn } from "./naming";
 
 export type { IamContext, PolicyStatement } from "../contract/iam";

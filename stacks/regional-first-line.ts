@@ -70,7 +70,9 @@ function unique(values: readonly string[]): string[] {
  * (DESIGN §4 `kms.ebsKeyArns`), or the instance falls back to stopped.
  */
 function restartStatements(region: ResolvedRegion, accountId: string): PolicyStatement[] {
-  const instanceArns = unique(region.instances.map((i) => instanceArn(region.name, accountId, i.settings.instanceId)));
+  const instanceArns = unique(
+    region.instances.map((i) => instanceArn(region.name, accountId, i.settings.instanceId)),
+  );
   const ebsKeys = unique(region.kms.ebsKeyArns);
   return [
     {

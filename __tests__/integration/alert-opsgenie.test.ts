@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { handler } from "../../functions/alert-opsgenie";
 import { createAlertOpsgenie } from "../../functions/alert-opsgenie/alert-opsgenie";
 import { DeliveryFailedError, InvalidInputError } from "../../functions/shared/errors";
-import { createSecretReader } from "../../functions/shared/secrets";
+import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
 import escalated from "../fixtures/events/notification-escalated.json";
 import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
 
@@ -32,7 +32,7 @@ beforeEach(() => {
 
 function alert(timeoutMs = 2000) {
   return createAlertOpsgenie({
-    readSecret: createSecretReader(new SecretsManagerClient({})),
+    readSecret: createSecretReader(secretsManagerClients()),
     fetch,
     timeoutMs,
     log: (line) => lines.push(line),
@@ -214,7 +214,7 @@ describe("alert-opsgenie against a capture server", () => {
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).problems).toEqual([
       'executionArn: "not-an-arn" is not a Step Functions execution ARN',
-      'runs.first.url.status: expected one of "passed", "failed", "skipped", "not-run", got "broken"',
+      'runs.first.url.status: expected one of "passed", "failed", "unavailable", "skipped", "not-run", got "broken"',
       "runs.first.route53: expected an object, got nothing",
       "runs.first.ssh: expected an object, got nothing",
     ]);

@@ -57,14 +57,19 @@ describe("route53-check handler", () => {
     });
   });
 
-  it("returns failed, not a throw, for an AWS error", async () => {
+  it("returns unavailable, not a throw, for an AWS error, and logs it", async () => {
     route53
       .on(GetHealthCheckStatusCommand)
       .rejects(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }));
 
     const result = await handler(event({ healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 0.5 }));
 
-    expect(result).toMatchObject({ passed: false, reason: "route53 error: Throttling: Rate exceeded" });
+    expect(result).toMatchObject({
+      passed: false,
+      status: "unavailable",
+      reason: `Route 53 API: GetHealthCheckStatus of ${HEALTH_CHECK_ID} failed: throttled (Throttling)`,
+    });
+    expect(JSON.parse(logLines[0] ?? "")).toMatchObject({ level: "info", status: "unavailable" });
   });
 
   it.each([

@@ -28,7 +28,7 @@ import { buildDefinition, INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../
 import escalated from "../fixtures/events/notification-escalated.json";
 import recovered from "../fixtures/events/notification-recovered.json";
 import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
-import { type RunningSshServer, startSshServer } from "../helpers/ssh-server";
+import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../helpers/ssh-server";
 import {
   checkResult,
   FakeLockTable,
@@ -44,7 +44,7 @@ const secrets = mockClient(SecretsManagerClient);
 
 const INSTANCE = "i-0123456789abcdef0";
 const REGION_NAME = "eu-west-1";
-const hostKey = utils.generateKeyPairSync("ed25519");
+const hostKey = generateEd25519KeyPair();
 
 function fingerprint(publicKey: string): string {
   const parsed = utils.parseKey(publicKey);

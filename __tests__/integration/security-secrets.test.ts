@@ -15,15 +15,15 @@ import { readZip } from "../../stacks/zip";
 import escalated from "../fixtures/events/notification-escalated.json";
 import recovered from "../fixtures/events/notification-recovered.json";
 import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
-import { type RunningSshServer, startSshServer } from "../helpers/ssh-server";
+import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../helpers/ssh-server";
 import { synthExample } from "../security/synth";
 
 type Handler = (event: unknown) => Promise<unknown>;
 
 const SLACK_WEBHOOK = "https://hooks.slack.com/services/T000/B000/SECRETTOKEN123";
 const OPSGENIE_KEY = "opsgenie-key-SECRET-456";
-const userKey = utils.generateKeyPairSync("ed25519");
-const hostKey = utils.generateKeyPairSync("ed25519");
+const userKey = generateEd25519KeyPair();
+const hostKey = generateEd25519KeyPair();
 /** The key's base64 body lines: any one of them in a log is a leak. */
 const KEY_LINES = userKey.private.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"));
 const SECRET_NAMES = {

@@ -1,21 +1,34 @@
-import { createHash } from "node:crypto";
-import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { DescribeInstancesCommand, EC2Client, EC2ServiceException } from "@aws-sdk/client-ec2";
+import {
+  DecryptionFailure,
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+  SecretsManagerServiceException,
+} from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { utils } from "ssh2";
 import type { CheckEvent, SshSettings } from "../../functions/shared/contracts";
-import { createSecretReader } from "../../functions/shared/secrets";
+import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
 import { runSshCheck, type SshCheckDeps } from "../../functions/ssh-check/check";
 import { handler } from "../../functions/ssh-check/index";
-import { closedPort, type RunningSshServer, startSilentServer, startSshServer } from "../helpers/ssh-server";
+import { awsError, modeledAwsError } from "../../testkit/aws-errors";
+import {
+  closedPort,
+  generateEd25519KeyPair,
+  type RunningSshServer,
+  startSilentServer,
+  startSshServer,
+} from "../helpers/ssh-server";
 
 const INSTANCE_ID = "i-0123456789abcdef0";
 const KEY_SECRET = "first-line/ssh-key";
 
-const hostKey = utils.generateKeyPairSync("ed25519");
-const impostorHostKey = utils.generateKeyPairSync("ed25519");
-const userKey = utils.generateKeyPairSync("ed25519");
-const strangerKey = utils.generateKeyPairSync("ed25519");
+const hostKey = generateEd25519KeyPair();
+const impostorHostKey = generateEd25519KeyPair();
+const userKey = generateEd25519KeyPair();
+const strangerKey = generateEd25519KeyPair();
 
 /** Computed here from the public key with node:crypto, independently of the function's code. */
 function opensshFingerprint(publicKey: string): string {
@@ -81,7 +94,7 @@ function event(s: SshSettings): CheckEvent<SshSettings> {
 function deps(): SshCheckDeps {
   return {
     ec2: new EC2Client({}),
-    readSecret: createSecretReader(new SecretsManagerClient({})),
+    readSecret: createSecretReader(secretsManagerClients()),
   };
 }
 
@@ -123,8 +136,11 @@ describe("ssh-check in handshake mode", () => {
 
     const result = await runSshCheck(event(settings({ port })), deps());
 
-    expect(result.passed).toBe(false);
-    expect(result.reason).toMatch(new RegExp(`^SSH to 127\\.0\\.0\\.1:${port} failed: .*ECONNREFUSED`));
+    expect(result).toMatchObject({
+      passed: false,
+      status: "failed",
+      reason: `connection refused by 127.0.0.1:${port}`,
+    });
   });
 
   it("fails with a timeout when the server accepts but never sends its SSH banner", async () => {
@@ -194,24 +210,69 @@ describe("ssh-check host lookup", () => {
     expect(server.connections()).toBe(before);
   });
 
-  it("fails when DescribeInstances does not know the instance", async () => {
+  it("is unavailable, without connecting, when DescribeInstances does not know the instance", async () => {
+    // Nothing to restart either: people must look, so the workflow escalates instead.
     ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
-
-    const result = await runSshCheck(event(settings({ host: undefined })), deps());
-
-    expect(result).toMatchObject({ passed: false, reason: `instance ${INSTANCE_ID} not found` });
-  });
-
-  it("fails with the API's message when DescribeInstances is rejected", async () => {
-    ec2Mock.on(DescribeInstancesCommand).rejects(new Error("UnauthorizedOperation: not allowed"));
+    const before = server.connections();
 
     const result = await runSshCheck(event(settings({ host: undefined })), deps());
 
     expect(result).toMatchObject({
       passed: false,
-      reason: `cannot look up instance ${INSTANCE_ID}: UnauthorizedOperation: not allowed`,
+      status: "unavailable",
+      reason: `EC2 DescribeInstances: instance ${INSTANCE_ID} not found`,
     });
+    expect(server.connections()).toBe(before);
   });
+
+  it.each([
+    [
+      "UnauthorizedOperation",
+      403,
+      1,
+      "You are not authorized to perform this operation. User: arn:aws:sts::123456789012:assumed-role/x",
+      "access denied (UnauthorizedOperation)",
+    ],
+    [
+      "RequestLimitExceeded",
+      503,
+      3,
+      "Request limit exceeded.",
+      "throttled (RequestLimitExceeded) after 3 attempts",
+    ],
+    [
+      "InvalidInstanceID.NotFound",
+      400,
+      1,
+      `The instance ID '${INSTANCE_ID}' does not exist`,
+      "not found (InvalidInstanceID.NotFound)",
+    ],
+    [
+      "InternalError",
+      500,
+      3,
+      "An internal error has occurred.",
+      "service error (InternalError, HTTP 500) after 3 attempts",
+    ],
+  ])(
+    "is unavailable, naming EC2 DescribeInstances, when it answers %s",
+    async (name, httpStatusCode, attempts, message, text) => {
+      ec2Mock
+        .on(DescribeInstancesCommand)
+        .rejects(awsError(EC2ServiceException, name, message, { httpStatusCode, attempts }));
+      const before = server.connections();
+
+      const result = await runSshCheck(event(settings({ host: undefined })), deps());
+
+      expect(result).toMatchObject({
+        passed: false,
+        status: "unavailable",
+        reason: `EC2 DescribeInstances: lookup of ${INSTANCE_ID} failed: ${text}`,
+      });
+      expect(result.reason).not.toContain(message);
+      expect(server.connections()).toBe(before);
+    },
+  );
 });
 
 describe("ssh-check in command mode", () => {
@@ -272,35 +333,109 @@ describe("ssh-check in command mode", () => {
     expect(server.commands).toEqual([]);
   });
 
-  it("throws SecretUnavailable, before looking up or dialling anything, when the key secret cannot be read", async () => {
-    secretsMock.on(GetSecretValueCommand).rejects(new Error("AccessDeniedException: no"));
+  // The reader's wording of each error is tested with it (shared-secrets); here: whatever
+  // Secrets Manager answers, the check is unavailable, names the error, and touches nothing else.
+  it.each([
+    [
+      "denies access",
+      awsError(
+        SecretsManagerServiceException,
+        "AccessDeniedException",
+        "User: arn:aws:sts::1:assumed-role/x",
+      ),
+      "AccessDeniedException",
+    ],
+    [
+      "cannot decrypt it with its KMS key",
+      modeledAwsError(DecryptionFailure, "Access to KMS is not allowed"),
+      "DecryptionFailure",
+    ],
+    [
+      "does not know it",
+      modeledAwsError(ResourceNotFoundException, "Secrets Manager can't find the secret."),
+      "ResourceNotFoundException",
+    ],
+    [
+      "keeps throttling",
+      awsError(SecretsManagerServiceException, "ThrottlingException", "Rate exceeded"),
+      "ThrottlingException",
+    ],
+    [
+      "cannot be reached",
+      Object.assign(new Error("getaddrinfo EAI_AGAIN secretsmanager.eu-west-1.amazonaws.com"), {
+        code: "EAI_AGAIN",
+      }),
+      "DNS lookup failed",
+    ],
+  ])(
+    "is unavailable, before looking up or dialling anything, when Secrets Manager %s",
+    async (_case, rejection, named) => {
+      secretsMock.on(GetSecretValueCommand).rejects(rejection);
+      const before = server.connections();
+
+      const result = await runSshCheck(event(commandSettings({ host: undefined })), deps());
+
+      expect(result).toMatchObject({ check: "ssh", passed: false, status: "unavailable" });
+      expect(result.reason).toMatch(new RegExp(`^Secrets Manager: secret ${KEY_SECRET} could not be read: `));
+      expect(result.reason).toContain(named);
+      expect(result.reason).not.toContain(rejection.message);
+      expect(ec2Mock.calls()).toHaveLength(0);
+      expect(server.connections()).toBe(before);
+    },
+  );
+
+  it("is unavailable without quoting the value when the secret is not a private key", async () => {
+    storeUserKey("not-a-key-but-a-secret-value");
     const before = server.connections();
 
-    await expect(runSshCheck(event(commandSettings({ host: undefined })), deps())).rejects.toMatchObject({
-      name: "SecretUnavailable",
-      message: `secret ${KEY_SECRET} could not be read: AccessDeniedException: no`,
+    const result = await runSshCheck(event(commandSettings()), deps());
+
+    expect(result).toMatchObject({
+      status: "unavailable",
+      reason: `Secrets Manager: secret ${KEY_SECRET} does not hold an OpenSSH or PEM private key`,
     });
-    expect(ec2Mock.calls()).toHaveLength(0);
+    expect(JSON.stringify(result)).not.toContain("not-a-key-but-a-secret-value");
     expect(server.connections()).toBe(before);
   });
 
-  it("throws SecretUnavailable without quoting the value when the secret is not a private key", async () => {
-    storeUserKey("not-a-key-but-a-secret-value");
+  it("is unavailable when the secret holds a public key", async () => {
+    storeUserKey(userKey.public);
 
-    const failure = runSshCheck(event(commandSettings()), deps());
+    const result = await runSshCheck(event(commandSettings()), deps());
 
-    await expect(failure).rejects.toMatchObject({
-      name: "SecretUnavailable",
-      message: `secret ${KEY_SECRET} does not hold an OpenSSH or PEM private key`,
+    expect(result).toMatchObject({
+      status: "unavailable",
+      reason: `Secrets Manager: secret ${KEY_SECRET} holds a public key, not a private key`,
     });
   });
 
-  it("throws SecretUnavailable when the secret holds a public key", async () => {
-    storeUserKey(userKey.public);
+  it("is unavailable when the secret holds an encrypted private key", async () => {
+    const encrypted = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs1", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    }).privateKey;
+    storeUserKey(encrypted);
 
-    await expect(runSshCheck(event(commandSettings()), deps())).rejects.toMatchObject({
-      name: "SecretUnavailable",
-      message: `secret ${KEY_SECRET} holds a public key, not a private key`,
+    const result = await runSshCheck(event(commandSettings()), deps());
+
+    expect(result).toMatchObject({
+      status: "unavailable",
+      reason: `Secrets Manager: secret ${KEY_SECRET} holds an encrypted private key; store it without a passphrase`,
+    });
+  });
+
+  it("counts anything a secret reader throws as Secrets Manager unavailable, never as the instance", async () => {
+    const result = await runSshCheck(event(commandSettings()), {
+      ...deps(),
+      readSecret: async () => {
+        throw new TypeError("boom");
+      },
+    });
+
+    expect(result).toMatchObject({
+      status: "unavailable",
+      reason: `Secrets Manager: secret ${KEY_SECRET} could not be read: request failed (TypeError)`,
     });
   });
 });
@@ -311,6 +446,17 @@ describe("ssh-check handler", () => {
 
     expect(result).toMatchObject({ check: "ssh", passed: true, status: "passed" });
     expect(typeof result.durationMs).toBe("number");
+  });
+
+  it("returns unavailable, not a throw, when the key secret cannot be read", async () => {
+    secretsMock
+      .on(GetSecretValueCommand)
+      .rejects(awsError(SecretsManagerServiceException, "AccessDeniedException", "denied"));
+
+    const result = await handler(event(commandSettings()));
+
+    expect(result).toMatchObject({ check: "ssh", passed: false, status: "unavailable" });
+    expect(result.reason).toMatch(/^Secrets Manager: /);
   });
 
   it.each([

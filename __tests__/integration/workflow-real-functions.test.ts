@@ -13,14 +13,13 @@ import { EC2Client, RebootInstancesCommand } from "@aws-sdk/client-ec2";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { utils } from "ssh2";
 import type { InstanceSettings } from "../../functions/shared/contracts";
 import { synthesize } from "../../main";
 import { FUNCTION_NAMES } from "../../stacks/function-catalog";
 import type { AslDefinition } from "../../stacks/workflow/asl";
 import { loadBundledHandlers } from "../helpers/bundled";
 import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
-import { type RunningSshServer, startSshServer } from "../helpers/ssh-server";
+import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../helpers/ssh-server";
 import { instanceSettings, runWorkflow, workflowInput } from "../helpers/workflow-harness";
 
 const projectDir = join(__dirname, "..", "..");
@@ -98,7 +97,7 @@ describe("the synthesized workflow with the deployed function zips", () => {
     definition = synthesizedDefinition(outdir, "eu-west-1");
     handlers = await loadBundledHandlers(FUNCTION_NAMES);
     app = await startAppServer();
-    const hostKey = utils.generateKeyPairSync("ed25519");
+    const hostKey = generateEd25519KeyPair();
     hostKeyFingerprint = fingerprint(hostKey.public);
     ssh = await startSshServer({ hostKey: hostKey.private });
     slack = await startCaptureServer({ status: 200 });

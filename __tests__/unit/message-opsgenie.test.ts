@@ -69,6 +69,34 @@ describe("buildEscalationAlert", () => {
     expect(cooldown.details.restartMethod).toBeUndefined();
   });
 
+  it("names the check that could not run and its dependency when escalating check-unavailable", () => {
+    const { restart: _restart, ...rest } = escalated;
+    const reason =
+      "Secrets Manager: secret first-line/ssh-key could not be read: access denied (AccessDeniedException)";
+    const unavailable = buildEscalationAlert(
+      parseNotificationEvent({
+        ...rest,
+        reason: "check-unavailable",
+        runs: {
+          first: {
+            url: { status: "passed", reason: "status 200 in 200-399", durationMs: 80 },
+            route53: { status: "skipped", reason: "not configured" },
+            ssh: { status: "unavailable", reason, durationMs: 40 },
+          },
+        },
+      }),
+    );
+
+    expect(unavailable.description).toContain(`First failed check: SSH: ${reason}`);
+    expect(unavailable.description).toContain("Restart: not attempted");
+    expect(unavailable.details).toMatchObject({
+      reason: "check-unavailable",
+      firstFailedCheck: "ssh",
+      "run1.ssh.status": "unavailable",
+      "run1.ssh.reason": reason,
+    });
+  });
+
   it("cuts every details value to the per-value limit", () => {
     const long = buildEscalationAlert(parseNotificationEvent({ ...escalated, alarmName: "a".repeat(1000) }));
 

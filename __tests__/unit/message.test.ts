@@ -111,6 +111,17 @@ describe("firstFailure", () => {
     expect(firstFailure(run("passed", "skipped", "passed"))).toBeUndefined();
   });
 
+  it("picks an unavailable check too: it is why a check-unavailable escalation happened", () => {
+    const reason =
+      "Route 53 API: GetHealthCheckStatus of abc failed: throttled (Throttling) after 3 attempts";
+
+    expect(firstFailure(run("passed", "unavailable", "not-run", { route53: reason }))).toEqual({
+      check: "route53",
+      label: "Route 53 health check",
+      reason,
+    });
+  });
+
   it("says so when a failed check carries no reason", () => {
     expect(firstFailure(run("failed", "not-run", "not-run"))?.reason).toBe("no reason given");
   });
@@ -121,6 +132,18 @@ describe("describeRun", () => {
     expect(
       describeRun(run("passed", "failed", "not-run", { url: "HTTP 200", route53: "1 of 8 healthy" })),
     ).toBe("URL passed (HTTP 200); Route 53 health check failed (1 of 8 healthy); SSH not-run");
+  });
+
+  it("shows an unavailable check's reason, which names the dependency", () => {
+    expect(
+      describeRun(
+        run("passed", "skipped", "unavailable", {
+          ssh: "Secrets Manager: secret k could not be read: access denied",
+        }),
+      ),
+    ).toBe(
+      "URL passed; Route 53 health check skipped; SSH unavailable (Secrets Manager: secret k could not be read: access denied)",
+    );
   });
 });
 
@@ -195,7 +218,7 @@ describe("parseNotificationEvent", () => {
       'instanceId: "web-1" is not an EC2 instance id',
       'executionArn: "arn:aws:lambda:eu-west-1:123456789012:function:x" is not a Step Functions execution ARN',
       'outcome: expected one of "recovered", "escalated", got "healthy"',
-      'runs.first.ssh.status: expected one of "passed", "failed", "skipped", "not-run", got "unknown"',
+      'runs.first.ssh.status: expected one of "passed", "failed", "unavailable", "skipped", "not-run", got "unknown"',
       'notifications.opsgeniePriority: expected one of "P1", "P2", "P3", "P4", "P5", got "P9"',
     ]);
   });

@@ -13,14 +13,13 @@ import {
   RestartRejectedError,
   RestartThrottledError,
 } from "../../functions/shared/errors";
+import { awsError } from "../../testkit/aws-errors";
 
 const ec2 = mockClient(EC2Client);
 const restart = createRestartInstance({ ec2For: (region) => new EC2Client({ region }) });
 const INSTANCE = "i-0123456789abcdef0";
 
-function awsError(name: string, message: string): EC2ServiceException {
-  return new EC2ServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode: 400 } });
-}
+const ec2Error = (name: string, message: string) => awsError(EC2ServiceException, name, message);
 
 beforeEach(() => {
   ec2.reset();
@@ -75,7 +74,7 @@ describe("restart-instance: restart actions", () => {
   it.each(["RequestLimitExceeded", "Throttling", "ThrottlingException"])(
     "turns EC2 throttling (%s) into RestartThrottled after a single call",
     async (name) => {
-      ec2.on(RebootInstancesCommand).rejects(awsError(name, "Request limit exceeded."));
+      ec2.on(RebootInstancesCommand).rejects(ec2Error(name, "Request limit exceeded."));
 
       const error = await restart({ instanceId: INSTANCE, region: "eu-west-1", action: "reboot" }).catch(
         (err: unknown) => err,
@@ -96,7 +95,7 @@ describe("restart-instance: restart actions", () => {
     ["InvalidInstanceID.NotFound", "The instance ID 'i-0123456789abcdef0' does not exist"],
     ["UnauthorizedOperation", "You are not authorized to perform this operation."],
   ])("turns %s into RestartRejected naming the AWS error, without retrying", async (name, message) => {
-    ec2.on(StopInstancesCommand).rejects(awsError(name, message));
+    ec2.on(StopInstancesCommand).rejects(ec2Error(name, message));
 
     const error = await restart({ instanceId: INSTANCE, region: "eu-west-1", action: "stop" }).catch(
       (err: unknown) => err,

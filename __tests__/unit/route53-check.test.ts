@@ -2,13 +2,16 @@ import {
   GetHealthCheckStatusCommand,
   type HealthCheckObservation,
   NoSuchHealthCheck,
+  PriorRequestNotComplete,
   Route53Client,
+  Route53ServiceException,
 } from "@aws-sdk/client-route-53";
 import { mockClient } from "aws-sdk-client-mock";
 import { runRoute53Check } from "../../functions/route53-check/check";
 import { parseRoute53CheckEvent } from "../../functions/route53-check/input";
 import type { Route53Settings } from "../../functions/shared/contracts";
 import { InvalidInputError } from "../../functions/shared/errors";
+import { awsError, modeledAwsError } from "../../testkit/aws-errors";
 
 const HEALTH_CHECK_ID = "abcdef01-2345-6789-abcd-ef0123456789";
 const route53 = mockClient(Route53Client);
@@ -124,35 +127,92 @@ describe("runRoute53Check", () => {
     expect(result).toMatchObject({ passed: false, details: { healthy: 1, total: 2 } });
   });
 
-  it("fails with the calculated-check reason when there are no observations", async () => {
+  it("is unavailable, not failed, when no checker reports (a calculated health check has none)", async () => {
     route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: [] });
 
     const result = await runRoute53Check(settings(), { client });
 
     expect(result).toMatchObject({
       passed: false,
-      reason:
-        "health check has no checker observations (a calculated health check has no checkers to report)",
+      status: "unavailable",
+      reason: `Route 53 API: health check ${HEALTH_CHECK_ID} has no checker observations (a calculated or CloudWatch-alarm health check has no checkers; configure one that probes the endpoint)`,
       details: { healthy: 0, total: 0, share: 0 },
     });
   });
 
-  it("returns a failed result, not a throw, when the health check does not exist", async () => {
-    route53.on(GetHealthCheckStatusCommand).rejects(
-      new NoSuchHealthCheck({
-        message: `A health check with id ${HEALTH_CHECK_ID} does not exist.`,
-        $metadata: { httpStatusCode: 404 },
+  it.each([
+    [
+      "throttling that outlasted the SDK's retries",
+      awsError(Route53ServiceException, "Throttling", "Rate exceeded", { attempts: 3 }),
+      "throttled (Throttling) after 3 attempts",
+    ],
+    [
+      "a concurrent-request throttle",
+      modeledAwsError(
+        PriorRequestNotComplete,
+        "The request was rejected because Route 53 was still processing a prior request.",
+        { attempts: 3 },
+      ),
+      "throttled (PriorRequestNotComplete) after 3 attempts",
+    ],
+    [
+      "a 500",
+      awsError(Route53ServiceException, "InternalFailure", "We encountered an internal error.", {
+        httpStatusCode: 500,
+        attempts: 3,
       }),
-    );
+      "service error (InternalFailure, HTTP 500) after 3 attempts",
+    ],
+    [
+      "a health check that does not exist",
+      modeledAwsError(NoSuchHealthCheck, `A health check with id ${HEALTH_CHECK_ID} does not exist.`, {
+        httpStatusCode: 404,
+      }),
+      "not found (NoSuchHealthCheck)",
+    ],
+    [
+      "a role without route53:GetHealthCheckStatus",
+      awsError(
+        Route53ServiceException,
+        "AccessDenied",
+        "User: arn:aws:sts::123456789012:assumed-role/x is not authorized",
+        {
+          httpStatusCode: 403,
+        },
+      ),
+      "access denied (AccessDenied)",
+    ],
+    [
+      "an unreachable endpoint",
+      Object.assign(new Error("connect ECONNREFUSED 10.0.0.9:443"), {
+        code: "ECONNREFUSED",
+        $metadata: { attempts: 3 },
+      }),
+      "connection refused by the endpoint after 3 attempts",
+    ],
+  ])("is unavailable, not failed, on %s (Route 53 could not be asked)", async (_case, error, text) => {
+    route53.on(GetHealthCheckStatusCommand).rejects(error);
 
     const result = await runRoute53Check(settings(), { client });
 
     expect(result).toMatchObject({
+      check: "route53",
       passed: false,
-      status: "failed",
-      reason: `route53 error: NoSuchHealthCheck: A health check with id ${HEALTH_CHECK_ID} does not exist.`,
+      status: "unavailable",
+      reason: `Route 53 API: GetHealthCheckStatus of ${HEALTH_CHECK_ID} failed: ${text}`,
       details: { healthCheckId: HEALTH_CHECK_ID },
     });
+    expect(result.reason).not.toContain(error.message);
+  });
+
+  it("stays failed when the checkers themselves see the endpoint down", async () => {
+    route53
+      .on(GetHealthCheckStatusCommand)
+      .resolves({ HealthCheckObservations: observations(FAILURE, FAILURE) });
+
+    const result = await runRoute53Check(settings(), { client });
+
+    expect(result).toMatchObject({ passed: false, status: "failed" });
   });
 
   it("reports durationMs from the injected clock", async () => {

@@ -67,17 +67,38 @@ describe("postJson", () => {
     expect(error.message).toBe(`slack answered HTTP 500: ${"e".repeat(200)}…`);
   });
 
-  it("throws DeliveryFailed naming the cause when the network fails", async () => {
+  it("throws DeliveryFailed naming the cause's code and the host when the network fails", async () => {
     const fetch: Fetch = async () => {
-      throw new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:9") });
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
+      });
     };
 
     const error = await failureOf(
-      postJson({ target: "opsgenie", url: "https://api.example.com", body: {}, fetch }),
+      postJson({ target: "opsgenie", url: "https://api.example.com/v2/alerts", body: {}, fetch }),
+    );
+
+    expect(error.message).toBe("opsgenie could not be reached: connection refused by api.example.com");
+  });
+
+  it("words a certificate failure itself: Node 24's --use-system-ca advice never reaches a message", async () => {
+    const fetch: Fetch = async () => {
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(
+          new Error(
+            "unable to get local issuer certificate; if the root CA is installed locally, try running Node.js with --use-system-ca",
+          ),
+          { code: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" },
+        ),
+      });
+    };
+
+    const error = await failureOf(
+      postJson({ target: "slack", url: "https://hooks.example.com/services/T/B/x", body: {}, fetch }),
     );
 
     expect(error.message).toBe(
-      "opsgenie could not be reached: fetch failed (connect ECONNREFUSED 127.0.0.1:9)",
+      "slack could not be reached: TLS error: unable to get local issuer certificate",
     );
   });
 
@@ -95,16 +116,26 @@ describe("postJson", () => {
     expect(error.message).toBe("slack did not answer within 20 ms");
   });
 
-  it("never puts the URL in the error, and scrubs secrets that a runtime error quotes", async () => {
+  it("never quotes a runtime error, which may carry the URL and its secret path", async () => {
     const webhook = "https://hooks.example.com/services/T1/B2/tok3n-for-http-test";
-    redact(webhook);
     const fetch: Fetch = async (url) => {
       throw new TypeError(`Failed to parse URL from ${url}`);
     };
 
     const error = await failureOf(postJson({ target: "slack", url: webhook, body: {}, fetch }));
 
-    expect(error.message).toBe("slack could not be reached: Failed to parse URL from [redacted]");
+    expect(error.message).toBe("slack could not be reached: request failed (TypeError)");
+  });
+
+  it("scrubs registered secrets from a receiver's error body", async () => {
+    redact("tok3n-echoed-by-server");
+    const { fetch } = answering(400, "invalid token tok3n-echoed-by-server");
+
+    const error = await failureOf(
+      postJson({ target: "slack", url: "https://hooks.example.com/x", body: {}, fetch }),
+    );
+
+    expect(error.message).toBe("slack answered HTTP 400: invalid token [redacted]");
   });
 });
 

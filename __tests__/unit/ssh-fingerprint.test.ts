@@ -1,5 +1,6 @@
 import { utils } from "ssh2";
 import { FINGERPRINT, fingerprintOf } from "../../functions/ssh-check/fingerprint";
+import { generateEd25519KeyPair } from "../helpers/ssh-server";
 
 // Public keys and the fingerprints `ssh-keygen -lf` printed for them (OpenSSH 9), so the
 // function is checked against OpenSSH itself rather than against a re-implementation.
@@ -36,7 +37,7 @@ describe("fingerprintOf", () => {
   });
 
   it("produces strings the pin pattern accepts", () => {
-    const { public: publicKey } = utils.generateKeyPairSync("ed25519");
+    const { public: publicKey } = generateEd25519KeyPair();
     const parsed = utils.parseKey(publicKey);
     if (parsed instanceof Error) throw parsed;
 

@@ -128,6 +128,8 @@ describe("runUrlCheck with a substituted transport", () => {
 
 describe("describeRequestError", () => {
   const url = new URL("https://eu.example.com:8443/health");
+  /** Node 24 appends this to certificate errors; it must never reach a reason. */
+  const NODE24_HINT = "; if the root CA is installed locally, try running Node.js with --use-system-ca";
 
   it.each([
     ["ECONNREFUSED", "connect ECONNREFUSED", "connection refused by eu.example.com:8443"],
@@ -135,30 +137,62 @@ describe("describeRequestError", () => {
     ["ETIMEDOUT", "connect ETIMEDOUT", "connection to eu.example.com:8443 timed out"],
     ["EAI_AGAIN", "getaddrinfo EAI_AGAIN", "DNS lookup failed for eu.example.com (temporary failure)"],
     ["EHOSTUNREACH", "connect EHOSTUNREACH", "eu.example.com is unreachable"],
-    ["CERT_HAS_EXPIRED", "certificate has expired", "TLS error: certificate has expired"],
+    ["CERT_HAS_EXPIRED", `certificate has expired${NODE24_HINT}`, "TLS error: certificate has expired"],
     [
       "SELF_SIGNED_CERT_IN_CHAIN",
-      "self-signed certificate in certificate chain",
+      `self-signed certificate in certificate chain${NODE24_HINT}`,
       "TLS error: self-signed certificate in certificate chain",
     ],
     [
+      "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+      `unable to verify the first certificate${NODE24_HINT}`,
+      "TLS error: unable to verify the first certificate",
+    ],
+    [
       "ERR_TLS_CERT_ALTNAME_INVALID",
-      "Hostname/IP does not match certificate's altnames",
-      "TLS error: Hostname/IP does not match certificate's altnames",
+      "Hostname/IP does not match certificate's altnames: Host: eu.example.com. is not in the cert's altnames",
+      "TLS error: certificate is not valid for eu.example.com",
+    ],
+    [
+      "ERR_SSL_WRONG_VERSION_NUMBER",
+      "C0B7:error:0A00010B:SSL routines:ssl3_get_record:wrong version number",
+      "TLS error: handshake with eu.example.com:8443 failed (ERR_SSL_WRONG_VERSION_NUMBER)",
     ],
     [
       "HPE_INVALID_CONSTANT",
       "Parse Error: Expected HTTP/",
-      "invalid HTTP response from eu.example.com:8443: Parse Error: Expected HTTP/",
+      "invalid HTTP response from eu.example.com:8443 (HPE_INVALID_CONSTANT)",
     ],
-    ["EWHATEVER", "something odd", "request to eu.example.com:8443 failed: EWHATEVER: something odd"],
-  ])("describes %s", (code, message, reason) => {
-    expect(describeRequestError(Object.assign(new Error(message), { code }), url)).toBe(reason);
+    ["EWHATEVER", "something odd", "request to eu.example.com:8443 failed (EWHATEVER)"],
+  ])("describes %s by its code, never by the runtime's message", (code, message, reason) => {
+    const text = describeRequestError(Object.assign(new Error(message), { code }), url);
+
+    expect(text).toBe(reason);
+    expect(text).not.toContain("--use-system-ca");
   });
 
   it("describes an error without a code by its name", () => {
     expect(describeRequestError(new RangeError("bad"), url)).toBe(
-      "request to eu.example.com:8443 failed: RangeError: bad",
+      "request to eu.example.com:8443 failed (RangeError)",
     );
+  });
+
+  it("finds the code under a wrapper's cause, as fetch reports it", () => {
+    const wrapped = new TypeError("fetch failed", {
+      cause: Object.assign(new Error(`self-signed certificate${NODE24_HINT}`), {
+        code: "DEPTH_ZERO_SELF_SIGNED_CERT",
+      }),
+    });
+
+    expect(describeRequestError(wrapped, url)).toBe("TLS error: self-signed certificate");
+  });
+
+  it("finds the code in an AggregateError of several addresses (happy eyeballs)", () => {
+    const aggregate = new AggregateError([
+      Object.assign(new Error("connect ECONNREFUSED ::1:8443"), { code: "ECONNREFUSED" }),
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8443"), { code: "ECONNREFUSED" }),
+    ]);
+
+    expect(describeRequestError(aggregate, url)).toBe("connection refused by eu.example.com:8443");
   });
 });

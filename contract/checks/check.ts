@@ -53,7 +53,11 @@ export interface CheckDefinition<
   /** The resolved settings: what the workflow input carries and the handler parses. */
   readonly input: I;
   /** Merges an instance's target with its merged settings (pure). */
-  resolve(parts: { readonly target: Shape<T>; readonly settings: MergedSettings<S, D>; readonly inVpc: boolean }): Shape<I>;
+  resolve(parts: {
+    readonly target: Shape<T>;
+    readonly settings: MergedSettings<S, D>;
+    readonly inVpc: boolean;
+  }): Shape<I>;
   /** Rules across fields of the resolved settings: config reports them at synth, the handler at run time. */
   rules?(settings: Shape<I>): Problem[];
   /** The function role's statements for the region's instances (beyond its own logs). */

@@ -6,9 +6,10 @@ import type { Shape } from "../fields";
 import type { AnyCheck } from "./check";
 import { route53Check } from "./route53";
 import { sshCheck } from "./ssh";
+import { tcpCheck } from "./tcp";
 import { urlCheck } from "./url";
 
-export const CHECKS = [urlCheck, route53Check, sshCheck] as const;
+export const CHECKS = [urlCheck, route53Check, sshCheck, tcpCheck] as const;
 
 export type Check = (typeof CHECKS)[number];
 export type CheckName = Check["name"];

@@ -12,7 +12,8 @@ import { defineCheck } from "./check";
 export const SSH_MODES = ["handshake", "command"] as const;
 export type SshMode = (typeof SSH_MODES)[number];
 
-const FINGERPRINTS = "an OpenSSH SHA-256 host key fingerprint or a list of them (ssh-keyscan <host> | ssh-keygen -lf -)";
+const FINGERPRINTS =
+  "an OpenSSH SHA-256 host key fingerprint or a list of them (ssh-keyscan <host> | ssh-keygen -lf -)";
 
 const settings = {
   user: userField,
@@ -57,7 +58,9 @@ export const sshCheck = defineCheck({
       hostKeySha256: [...new Set(pins)],
       mode,
       // Handshake mode never reads the key: leaving it out keeps it out of the function's IAM policy.
-      ...(mode === "command" && s.privateKeySecret !== undefined ? { privateKeySecret: s.privateKeySecret } : {}),
+      ...(mode === "command" && s.privateKeySecret !== undefined
+        ? { privateKeySecret: s.privateKeySecret }
+        : {}),
       command: s.command,
       timeoutSeconds: s.timeoutSeconds,
       inVpc,

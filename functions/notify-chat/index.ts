@@ -1,9 +1,9 @@
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { createSecretReader } from "../shared/secrets";
+import { createSecretReader, secretsManagerClients } from "../shared/secrets";
 import { createNotifyChat } from "./notify-chat";
 
-// Built once per container: a warm function reuses the client's connections and the secret cache.
-const readSecret = createSecretReader(new SecretsManagerClient({}));
+// Built once per container: a warm function reuses the clients' connections and the secret cache;
+// a secret ARN in another region is read through a client of that region, built on first use.
+const readSecret = createSecretReader(secretsManagerClients());
 
 /** Lambda entry: NotificationEvent in, NotificationResult out; errors are named for the workflow's Catch. */
 export const handler = createNotifyChat({ readSecret, fetch });

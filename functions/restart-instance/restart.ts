@@ -15,7 +15,8 @@ import type {
   RestartEvent,
   RestartResult,
 } from "../../contract/workflow";
-import { messageOf, RestartRejectedError, RestartThrottledError } from "../shared/errors";
+import { describeAwsError, errorName, THROTTLING_ERROR_NAMES } from "../shared/error-text";
+import { RestartRejectedError, RestartThrottledError } from "../shared/errors";
 import { defineHandler } from "../shared/handler";
 import { parseEvent } from "../shared/input";
 import type { LogSink } from "../shared/log";
@@ -27,21 +28,15 @@ export type Ec2Sender = Pick<EC2Client, "send">;
 /** Step Functions STANDARD executions last at most a year; a longer lock is a config error. */
 export const MAX_LOCK_SECONDS = 365 * 24 * 3600;
 
-/**
- * Error names AWS uses for "slow down". EC2 says `RequestLimitExceeded`; the others are the
- * generic names the SDK and other services use, kept so a change of wording still retries.
- */
-export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
-  "Throttling",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-]);
-
 const ACTIONS = ["reboot", "stop", "start", "plan", "elapsed"] as const;
 
 /** What each action's event holds (the same fields the config and the workflow use). */
 const EVENTS = {
-  restart: { action: oneOf(["reboot", "stop", "start"] as const), instanceId: instanceIdField, region: regionField },
+  restart: {
+    action: oneOf(["reboot", "stop", "start"] as const),
+    instanceId: instanceIdField,
+    region: regionField,
+  },
   plan: {
     action: oneOf(["plan"] as const),
     now: instantField,
@@ -88,10 +83,6 @@ function commandFor(event: RestartEvent) {
   }
 }
 
-function errorName(err: unknown): string {
-  return err instanceof Error ? err.name : "UnknownError";
-}
-
 /**
  * Makes exactly one EC2 call. Throttling becomes RestartThrottledError (the workflow retries
  * only that); anything else becomes RestartRejectedError (never retried: the instance is in the
@@ -102,12 +93,11 @@ export async function restartInstance(event: RestartEvent, ec2: Ec2Sender): Prom
     // The union of three command types does not fit send()'s overloads; each one alone does.
     await ec2.send(commandFor(event) as RebootInstancesCommand);
   } catch (err) {
-    const name = errorName(err);
     const what = `${event.action} of ${event.instanceId} in ${event.region}`;
-    if (THROTTLING_ERROR_NAMES.has(name)) {
-      throw new RestartThrottledError(`EC2 throttled the ${what}: ${name}: ${messageOf(err)}`);
+    if (THROTTLING_ERROR_NAMES.has(errorName(err))) {
+      throw new RestartThrottledError(`EC2 throttled the ${what}: ${describeAwsError(err)}`);
     }
-    throw new RestartRejectedError(`EC2 rejected the ${what}: ${name}: ${messageOf(err)}`);
+    throw new RestartRejectedError(`EC2 rejected the ${what}: ${describeAwsError(err)}`);
   }
   return { instanceId: event.instanceId, action: event.action, accepted: true };
 }
@@ -123,7 +113,6 @@ export function createRestartInstance(deps: {
   return defineHandler<RestartEvent | PlanEvent | ElapsedEvent, RestartResult | PlanResult | ElapsedResult>({
     name: "restart-instance",
     parse: parseRestartInput,
-    key: (input) => ("instanceId" in input ? { region: input.region, instanceId: input.instanceId } : {}),
     async run(input) {
       if (input.action === "plan") return planWindows(input);
       if (input.action === "elapsed") return elapsedSeconds(input);

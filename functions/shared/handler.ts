@@ -19,7 +19,7 @@ export interface HandlerDefinition<I, O> {
   readonly name: string;
   /** Reads the event; throws InvalidInputError (with every problem) before anything is called. */
   parse(event: unknown): I;
-  /** Region and instance of the input, for the log lines. @default none */
+  /** Region and instance of the input, for the log lines. @default its `region` and `instanceId` */
   key?(input: I): LogKey;
   /** Does the work. */
   run(input: I, log: Logger): Promise<O>;
@@ -32,6 +32,15 @@ export interface HandlerDefinition<I, O> {
 function errorName(err: unknown): string {
   const name = typeof err === "object" && err !== null ? (err as { name?: unknown }).name : undefined;
   return typeof name === "string" && name !== "" ? name : "Error";
+}
+
+/** `region` and `instanceId` of an input that has them. */
+function ownKey(input: unknown): LogKey {
+  const { region, instanceId } = (input ?? {}) as Record<string, unknown>;
+  return {
+    ...(typeof region === "string" ? { region } : {}),
+    ...(typeof instanceId === "string" ? { instanceId } : {}),
+  };
 }
 
 /** The Lambda entry point of a definition. */
@@ -48,7 +57,7 @@ export function defineHandler<I, O>(def: HandlerDefinition<I, O>): (event: unkno
       });
       throw err;
     }
-    const key = def.key?.(input) ?? {};
+    const key = def.key ? def.key(input) : ownKey(input);
     const log = createLogger({ fn: def.name, ...key }, def.log);
     try {
       const output = await def.run(input, log);

@@ -1,4 +1,5 @@
-import { DeliveryFailedError, DeliveryRejectedError, messageOf } from "./errors";
+import { describeNetworkError, errorCode, errorName } from "./error-text";
+import { DeliveryFailedError, DeliveryRejectedError } from "./errors";
 import { scrub } from "./log";
 
 /** The slice of a fetch response the notifiers read. */
@@ -42,8 +43,9 @@ export interface PostJsonOptions {
  * POSTs JSON once and resolves with the status code of a 2xx answer. Anything else (non-2xx,
  * network error, timeout) throws {@link DeliveryFailedError}: the workflow retries that error and
  * then fails the execution, so a message is never lost silently. The error message names the
- * target, never the URL or headers, and is scrubbed of every registered secret because runtime
- * errors (an unparsable URL, an invalid header value) quote what they were given.
+ * target and at most the URL's host, never its path, query or the headers, in fixed wording
+ * built from error codes; it is scrubbed of every registered secret too, because a receiver's
+ * error body is quoted and may echo what it was sent.
  */
 export async function postJson(options: PostJsonOptions): Promise<{ statusCode: number }> {
   const { target, url, body, headers = {}, fetch, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
@@ -72,7 +74,7 @@ export async function postJson(options: PostJsonOptions): Promise<{ statusCode: 
     if (controller.signal.aborted) {
       throw new DeliveryFailedError(`${target} did not answer within ${timeoutMs} ms`);
     }
-    throw new DeliveryFailedError(scrub(`${target} could not be reached: ${describeFetchError(err)}`));
+    throw new DeliveryFailedError(scrub(`${target} could not be reached: ${describeFetchError(err, url)}`));
   } finally {
     clearTimeout(timer);
   }
@@ -84,15 +86,13 @@ function excerpt(text: string): string {
 }
 
 /**
- * Node's fetch says only "fetch failed"; the useful part (ECONNREFUSED, ...) is in `cause`.
- * Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (a test
- * sandbox, a bundled undici), where `instanceof` says no.
+ * Node's fetch says only "fetch failed"; what happened is the code of its `cause` (ECONNREFUSED,
+ * a certificate code, ...), turned into fixed wording. Only the URL's host is named: a webhook
+ * URL carries its secret in the path, and the runtime's messages (which may quote the URL, or
+ * add advice such as Node 24's "--use-system-ca" hint) are never used.
  */
-function describeFetchError(err: unknown): string {
-  const text = (value: unknown) =>
-    typeof value === "object" && value !== null && typeof (value as Error).message === "string"
-      ? (value as Error).message
-      : messageOf(value);
-  const cause = typeof err === "object" && err !== null ? (err as Error).cause : undefined;
-  return cause === undefined ? text(err) : `${text(err)} (${text(cause)})`;
+function describeFetchError(err: unknown, url: string): string {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  const peer = { address: parsed?.host || "the endpoint", hostname: parsed?.hostname || "the endpoint" };
+  return describeNetworkError(err, peer) ?? `request failed (${errorCode(err) ?? errorName(err)})`;
 }

@@ -23,7 +23,8 @@ export function parseEvent<S extends Spec>(
   spec: S,
   rules?: (value: Shape<S>) => readonly Problem[],
 ): Shape<S> {
-  if (!isRecord(event)) throw new InvalidInputError([`event: expected an object, got ${describeValue(event)}`]);
+  if (!isRecord(event))
+    throw new InvalidInputError([`event: expected an object, got ${describeValue(event)}`]);
   const problems: Problem[] = specProblems(spec, event);
   if (problems.length === 0 && rules) problems.push(...rules(event as Shape<S>));
   if (problems.length > 0) {

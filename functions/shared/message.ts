@@ -71,7 +71,11 @@ const REPORT = {
   reason: optional(oneOf(ESCALATION_REASONS)),
   restart: optional(
     object(
-      { method: oneOf(RESTART_METHODS), requestedAt: optional(instantField), backOnlineAt: optional(instantField) },
+      {
+        method: oneOf(RESTART_METHODS),
+        requestedAt: optional(instantField),
+        backOnlineAt: optional(instantField),
+      },
       { what: "the restart record" },
     ),
   ),
@@ -127,10 +131,16 @@ export function firstFailure(
   run: CheckRun | undefined,
 ): { readonly check: CheckName; readonly label: string; readonly reason: string } | undefined {
   if (run === undefined) return undefined;
-  const check = CHECK_NAMES.find((name) => run[name].status === "failed" || run[name].status === "unavailable");
+  const check = CHECK_NAMES.find(
+    (name) => run[name].status === "failed" || run[name].status === "unavailable",
+  );
   if (check === undefined) return undefined;
   const { status, reason } = run[check];
-  return { check, label: checkLabel(check), reason: `${status === "unavailable" ? "could not run: " : ""}${reason || "no reason given"}` };
+  return {
+    check,
+    label: checkLabel(check),
+    reason: `${status === "unavailable" ? "could not run: " : ""}${reason || "no reason given"}`,
+  };
 }
 
 /** One line per run, e.g. "URL failed (HTTP 503); Route 53 not-run; SSH skipped". */
@@ -220,7 +230,10 @@ export function buildNotice(input: NotificationEvent): Notice {
     ...(input.event === "paused"
       ? [
           { label: "Paused until", value: pause?.pausedUntil ?? "unknown" },
-          { label: "Reason", value: `${pause?.reason ?? "not given"}${pause?.pausedBy ? ` (by ${pause.pausedBy})` : ""}` },
+          {
+            label: "Reason",
+            value: `${pause?.reason ?? "not given"}${pause?.pausedBy ? ` (by ${pause.pausedBy})` : ""}`,
+          },
         ]
       : [
           { label: "Failed first", value: failed },

@@ -1,7 +1,11 @@
-import { DescribeInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import { type ParsedKey, utils } from "ssh2";
-import type { CheckEvent, CheckResult, SshSettings } from "../shared/contracts";
-import { InvalidInputError, messageOf, SecretUnavailableError } from "../shared/errors";
+import type { CheckSettings } from "../../contract/checks";
+import { type CheckEvent, type CheckResult, DEPENDENCIES } from "../../contract/workflow";
+import { checkResult, unavailableReason, type Verdict } from "../shared/check-result";
+import { describeAwsError } from "../shared/error-text";
+import { InvalidInputError, SecretUnavailableError } from "../shared/errors";
+import { instanceAddress } from "../shared/instance-address";
 import { scrub } from "../shared/log";
 import type { SecretReader } from "../shared/secrets";
 import { MAX_OUTPUT_BYTES, runSession, type SessionOutcome, type SessionPlan } from "./session";
@@ -15,44 +19,37 @@ export interface SshCheckDeps {
 }
 
 type Details = Record<string, string | number | boolean>;
-
-/** Where the address came from, so a reader of the result knows what was dialled. */
-type HostSource = "settings" | "public-ip" | "private-ip";
-
-type HostLookup =
-  | { readonly ok: true; readonly host: string; readonly source: HostSource }
-  | { readonly ok: false; readonly reason: string };
+type SshSettings = CheckSettings<"ssh">;
 
 /**
  * DESIGN §3 SSH check: connect, verify the host key against the pins, then either stop at the
  * authentication stage (`handshake`) or log in with the stored key and run the command
- * (`command`). Every expected failure is a `passed: false` result; it throws only
- * SecretUnavailableError (the key secret is missing, denied, empty or not a usable private key)
- * and InvalidInputError (command mode without a key secret, which parsing already rejects).
+ * (`command`). What the instance does (refused, timed out, wrong host key, login refused, the
+ * command failing, no IP address) is `failed`. What its dependencies do is `unavailable`
+ * (DESIGN §3.6), never a restart: Secrets Manager not returning a usable private key (any
+ * error, or a value that is not an unencrypted private key) and `DescribeInstances` failing or
+ * not knowing the instance. It throws only InvalidInputError (command mode without a key
+ * secret, which parsing already rejects).
  */
 export async function runSshCheck(event: CheckEvent<SshSettings>, deps: SshCheckDeps): Promise<CheckResult> {
   const now = deps.now ?? Date.now;
   const started = now();
   const { settings } = event;
-  const finish = (passed: boolean, reason: string, details: Details): CheckResult => ({
-    check: "ssh",
-    passed,
-    status: passed ? "passed" : "failed",
-    reason,
-    durationMs: Math.max(0, now() - started),
-    details,
-  });
-
-  // The key is read before anything is dialled: a broken secret is a config error, whatever
-  // state the instance is in.
-  const plan: SessionPlan =
-    settings.mode === "command"
-      ? { mode: "command", key: await loadPrivateKey(deps.readSecret, settings), command: settings.command }
-      : { mode: "handshake" };
-
   const base: Details = { mode: settings.mode, port: settings.port, user: settings.user };
-  const lookup = await resolveHost(event, deps.ec2);
-  if (!lookup.ok) return finish(false, lookup.reason, base);
+  const finish = (verdict: Verdict, reason: string, details: Details): CheckResult =>
+    checkResult("ssh", verdict, reason, Math.max(0, now() - started), details);
+
+  // The key is read before anything is dialled: a broken secret says nothing about the
+  // instance, whatever state it is in.
+  let plan: SessionPlan = { mode: "handshake" };
+  if (settings.mode === "command") {
+    const key = await loadPrivateKey(deps.readSecret, settings);
+    if (!key.ok) return finish("unavailable", key.reason, base);
+    plan = { mode: "command", key: key.key, command: settings.command };
+  }
+
+  const lookup = await instanceAddress(event.instanceId, settings, deps.ec2);
+  if (!lookup.ok) return finish(lookup.verdict, lookup.reason, base);
   const details: Details = { ...base, host: lookup.host, hostSource: lookup.source };
 
   const outcome = await runSession(
@@ -66,7 +63,7 @@ export async function runSshCheck(event: CheckEvent<SshSettings>, deps: SshCheck
     plan,
   );
   const { passed, reason, extra } = judge(outcome, settings, `${lookup.host}:${settings.port}`);
-  return finish(passed, reason, { ...details, ...extra });
+  return finish(passed ? "passed" : "failed", reason, { ...details, ...extra });
 }
 
 function judge(
@@ -112,53 +109,50 @@ function judge(
     case "timeout":
       return { passed: false, reason: `timed out after ${settings.timeoutSeconds} s`, extra: {} };
     case "error":
-      return { passed: false, reason: `SSH to ${address} failed: ${outcome.message}`, extra: {} };
+      return { passed: false, reason: outcome.reason, extra: {} };
   }
 }
 
-async function resolveHost(
-  event: CheckEvent<SshSettings>,
-  ec2: Pick<EC2Client, "send">,
-): Promise<HostLookup> {
-  const { instanceId, settings } = event;
-  if (settings.host) return { ok: true, host: settings.host, source: "settings" };
-  const kind = settings.inVpc ? "private" : "public";
-  let ip: string | undefined;
-  try {
-    const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-    const instance = (out.Reservations ?? [])
-      .flatMap((r) => r.Instances ?? [])
-      .find((i) => i.InstanceId === instanceId);
-    if (!instance) return { ok: false, reason: `instance ${instanceId} not found` };
-    ip = settings.inVpc ? instance.PrivateIpAddress : instance.PublicIpAddress;
-  } catch (err) {
-    return { ok: false, reason: `cannot look up instance ${instanceId}: ${messageOf(err)}` };
-  }
-  if (!ip) return { ok: false, reason: `instance ${instanceId} has no ${kind} IP address` };
-  return { ok: true, host: ip, source: settings.inVpc ? "private-ip" : "public-ip" };
-}
+type KeyLoad =
+  | { readonly ok: true; readonly key: ParsedKey }
+  | { readonly ok: false; readonly reason: string };
 
 /**
- * Reads and parses the private key. Errors name the secret, never its content: ssh2's own
- * parse messages can quote decoded bytes, so they are replaced by fixed wording.
+ * Reads and parses the private key. A failure is a reason starting with "Secrets Manager" (the
+ * reader's own errors already do); it names the secret, never its content: ssh2's own parse
+ * messages can quote decoded bytes, so they are replaced by fixed wording.
  */
-async function loadPrivateKey(readSecret: SecretReader, settings: SshSettings): Promise<ParsedKey> {
+async function loadPrivateKey(readSecret: SecretReader, settings: SshSettings): Promise<KeyLoad> {
   const name = settings.privateKeySecret;
   if (!name) throw new InvalidInputError(['settings.privateKeySecret: required when mode is "command"']);
-  const text = await readSecret(name);
+  let text: string;
+  try {
+    text = await readSecret(name);
+  } catch (err) {
+    if (err instanceof SecretUnavailableError) return { ok: false, reason: err.message };
+    // A reader that is not ours (tests, a future one) may throw anything: still not the instance.
+    return {
+      ok: false,
+      reason: unavailableReason(
+        DEPENDENCIES.secretsManager,
+        `secret ${name} could not be read: ${describeAwsError(err)}`,
+      ),
+    };
+  }
+  const unusable = (what: string): KeyLoad => ({
+    ok: false,
+    reason: unavailableReason(DEPENDENCIES.secretsManager, `secret ${name} ${what}`),
+  });
   const parsed = utils.parseKey(text);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key === undefined || key instanceof Error) {
     const encrypted = key instanceof Error && /passphrase|encrypted/i.test(key.message);
-    throw new SecretUnavailableError(
-      encrypted
-        ? `secret ${name} holds an encrypted private key; store it without a passphrase`
-        : `secret ${name} does not hold an OpenSSH or PEM private key`,
-    );
+    return encrypted
+      ? unusable("holds an encrypted private key; store it without a passphrase")
+      : unusable("does not hold an OpenSSH or PEM private key");
   }
-  if (!key.isPrivateKey())
-    throw new SecretUnavailableError(`secret ${name} holds a public key, not a private key`);
-  return key;
+  if (!key.isPrivateKey()) return unusable("holds a public key, not a private key");
+  return { ok: true, key };
 }
 
 /** The first {@link MAX_OUTPUT_BYTES} bytes of `text`, never splitting a UTF-8 character. */

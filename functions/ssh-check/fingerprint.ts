@@ -1,8 +1,5 @@
 import { createHash } from "node:crypto";
 
-/** A pinned host-key fingerprint as OpenSSH prints it: `SHA256:` + unpadded base64 of 32 bytes. */
-export const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
-
 /**
  * The OpenSSH SHA-256 fingerprint of a raw host key blob (the SSH wire encoding that
  * `ssh-keygen -lf` hashes), so pins copied from `ssh-keygen` output compare as plain strings.

@@ -1,27 +1,22 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { CheckResult } from "../shared/contracts";
-import { createLogger } from "../shared/log";
-import { createSecretReader } from "../shared/secrets";
+import { sshCheck } from "../../contract/checks/ssh";
+import { defineHandler } from "../shared/handler";
+import { parseCheckEvent } from "../shared/input";
+import { createSecretReader, secretsManagerClients } from "../shared/secrets";
 import { runSshCheck } from "./check";
-import { parseSshCheckEvent } from "./input";
 
-// Once per container: warm invocations reuse connections and the secret cache.
+// Once per container: warm invocations reuse connections and the secret cache; a key secret in
+// another region gets its own client, built on first use.
 const ec2 = new EC2Client({});
-const readSecret = createSecretReader(new SecretsManagerClient({}));
+const readSecret = createSecretReader(secretsManagerClients());
 
 /**
- * Lambda entry point of the SSH check (DESIGN §3). Throws InvalidInput for a malformed event and
- * SecretUnavailable for an unreadable key secret; every other outcome is a CheckResult.
+ * Lambda entry of the SSH check (DESIGN §3): `unavailable` when Secrets Manager or
+ * DescribeInstances fails, `failed` for what the instance itself does.
  */
-export async function handler(event: unknown): Promise<CheckResult> {
-  const input = parseSshCheckEvent(event);
-  const log = createLogger({ region: input.region, instanceId: input.instanceId, check: "ssh" });
-  const result = await runSshCheck(input, { ec2, readSecret });
-  log.info("ssh check finished", {
-    passed: result.passed,
-    reason: result.reason,
-    durationMs: result.durationMs,
-  });
-  return result;
-}
+export const handler = defineHandler({
+  name: sshCheck.functionName,
+  parse: (event) => parseCheckEvent(event, sshCheck),
+  run: (input) => runSshCheck(input, { ec2, readSecret }),
+  summarize: ({ status, reason, durationMs }) => ({ status, reason, durationMs }),
+});

@@ -5,7 +5,7 @@ import {
   type ParsedKey,
   type PublicKeyAuthMethod,
 } from "ssh2";
-import { messageOf } from "../shared/errors";
+import { describeNetworkError, errorCode, errorName } from "../shared/error-text";
 import { fingerprintOf } from "./fingerprint";
 
 /** Most bytes of stdout and of stderr kept for the result: enough to explain a failure. */
@@ -49,7 +49,8 @@ export type SessionOutcome =
   | { readonly kind: "host-key-mismatch"; readonly fingerprint: string }
   | { readonly kind: "auth-failed"; readonly fingerprint: string }
   | { readonly kind: "timeout" }
-  | { readonly kind: "error"; readonly message: string };
+  /** `reason` is complete and fixed wording, naming the address (never a runtime message). */
+  | { readonly kind: "error"; readonly reason: string };
 
 type Ssh2Error = Error & { level?: string };
 
@@ -76,6 +77,11 @@ class Capped {
  * and nothing is sent after key exchange unless that comparison succeeded.
  */
 export function runSession(target: SessionTarget, plan: SessionPlan): Promise<SessionOutcome> {
+  const address = `${target.host}:${target.port}`;
+  const failed = (what: string): SessionOutcome => ({
+    kind: "error",
+    reason: `SSH to ${address} failed: ${what}`,
+  });
   return new Promise((resolve) => {
     const client = new Client();
     let presented: string | undefined;
@@ -97,7 +103,7 @@ export function runSession(target: SessionTarget, plan: SessionPlan): Promise<Se
     // ssh2 only calls the auth handler after the key exchange, i.e. after hostVerifier accepted.
     const onAuthStage: AuthHandlerMiddleware = () => {
       if (presented === undefined || !verified) {
-        finish({ kind: "error", message: "server reached authentication without a verified host key" });
+        finish(failed("server reached authentication without a verified host key"));
         return;
       }
       finish({ kind: "reached-auth", fingerprint: presented });
@@ -108,23 +114,21 @@ export function runSession(target: SessionTarget, plan: SessionPlan): Promise<Se
       else if (err.level === "client-timeout") finish({ kind: "timeout" });
       else if (err.level === "client-authentication" && presented !== undefined)
         finish({ kind: "auth-failed", fingerprint: presented });
-      else finish({ kind: "error", message: err.message });
+      else finish({ kind: "error", reason: describeSessionError(err, target) });
     });
     // Deferred: ssh2 emits the client's close before it closes open channels, and a command's
     // exit status arriving just before a hang-up must still win.
-    client.on("close", () =>
-      setImmediate(() => finish({ kind: "error", message: "connection closed by the server" })),
-    );
+    client.on("close", () => setImmediate(() => finish(failed("connection closed by the server"))));
     client.on("ready", () => {
       if (plan.mode !== "command") return;
       if (presented === undefined || !verified) {
-        finish({ kind: "error", message: "logged in without a verified host key" });
+        finish(failed("logged in without a verified host key"));
         return;
       }
       const fingerprint = presented;
       client.exec(plan.command, (err, stream) => {
         if (err) {
-          finish({ kind: "error", message: `cannot start the command: ${err.message}` });
+          finish(failed(`cannot start the command (${errorName(err)})`));
           return;
         }
         const stdout = new Capped();
@@ -165,9 +169,26 @@ export function runSession(target: SessionTarget, plan: SessionPlan): Promise<Se
         authHandler: plan.mode === "handshake" ? onAuthStage : publicKeyOnly(target.user, plan.key),
       });
     } catch (err) {
-      finish({ kind: "error", message: messageOf(err) });
+      finish({ kind: "error", reason: describeSessionError(err, target) });
     }
   });
+}
+
+/**
+ * A fixed reason for an error ssh2 reported: socket errors by their code (their messages are
+ * Node's wording); handshake and protocol errors in ssh2's own words, which name the mismatch
+ * ("no matching key exchange algorithm") and come from the pinned library, not the runtime.
+ */
+function describeSessionError(err: unknown, target: SessionTarget): string {
+  const address = `${target.host}:${target.port}`;
+  const network = describeNetworkError(err, { address, hostname: target.host });
+  if (network !== undefined) return network;
+  const level = (err as Ssh2Error | undefined)?.level;
+  const message = (err as Ssh2Error | undefined)?.message;
+  if ((level === "handshake" || level === "protocol") && typeof message === "string") {
+    return `SSH ${level} with ${address} failed: ${message}`;
+  }
+  return `SSH to ${address} failed (${errorCode(err) ?? level ?? errorName(err)})`;
 }
 
 /** Exactly one attempt with the stored key: no "none" probe, no password, no keyboard prompt. */

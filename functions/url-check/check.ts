@@ -1,8 +1,10 @@
 import { performance } from "node:perf_hooks";
-import type { CheckResult, UrlSettings } from "../shared/contracts";
+import type { CheckSettings } from "../../contract/checks";
+import { parseExpectStatus, statusMatches } from "../../contract/expect-status";
+import type { CheckResult } from "../../contract/workflow";
+import { checkResult } from "../shared/check-result";
+import { describeNetworkError, errorCode, errorName } from "../shared/error-text";
 import { InvalidInputError } from "../shared/errors";
-import type { parseUrlCheckEvent } from "./input";
-import { parseExpectStatus, statusMatches } from "./status";
 import type { HttpGet } from "./transport";
 
 /** DESIGN §3: at most this many redirects are followed; one more fails the check. */
@@ -23,9 +25,9 @@ export interface UrlCheckDeps {
  * GETs `settings.address`, following up to {@link MAX_REDIRECTS} redirects, and passes when the
  * final status is in `expectStatus` and the body contains `expectBody` (when set), all within
  * `timeoutSeconds`. Every network outcome is a result; it throws only for settings that
- * {@link parseUrlCheckEvent} would have rejected.
+ * parsing the event (the url check's fields) would have rejected.
  */
-export async function runUrlCheck(settings: UrlSettings, deps: UrlCheckDeps): Promise<CheckResult> {
+export async function runUrlCheck(settings: CheckSettings<"url">, deps: UrlCheckDeps): Promise<CheckResult> {
   const now = deps.now ?? (() => performance.now());
   const started = now();
   const parsed = parseExpectStatus(settings.expectStatus);
@@ -37,18 +39,13 @@ export async function runUrlCheck(settings: UrlSettings, deps: UrlCheckDeps): Pr
   let statusCode: number | undefined;
   let phase: "response" | "body" = "response";
 
-  const result = (passed: boolean, reason: string): CheckResult => ({
-    check: "url",
-    passed,
-    status: passed ? "passed" : "failed",
-    reason,
-    durationMs: Math.round(now() - started),
-    details: {
+  // Everything the URL check can report is the instance's own answer: passed or failed.
+  const result = (passed: boolean, reason: string): CheckResult =>
+    checkResult("url", passed ? "passed" : "failed", reason, Math.round(now() - started), {
       finalUrl: url.href,
       redirects: chain.length - 1,
       ...(statusCode !== undefined ? { statusCode } : {}),
-    },
-  });
+    });
 
   // One deadline for the whole check, redirects and body included: a server that sends headers
   // quickly and then trickles the body is not serving.
@@ -135,72 +132,15 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** OpenSSL certificate verification codes, as Node reports them in `err.code`. */
-const CERT_CODES = new Set([
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
-  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_NOT_YET_VALID",
-  "CERT_HAS_EXPIRED",
-  "ERROR_IN_CERT_NOT_BEFORE_FIELD",
-  "ERROR_IN_CERT_NOT_AFTER_FIELD",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "CERT_CHAIN_TOO_LONG",
-  "CERT_REVOKED",
-  "INVALID_CA",
-  "PATH_LENGTH_EXCEEDED",
-  "INVALID_PURPOSE",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-  "HOSTNAME_MISMATCH",
-]);
-
 /**
- * A string property of a thrown value. Duck-typed rather than `instanceof Error`: errors made by
- * Node's internals come from another realm when the code runs in a sandbox such as jest's.
+ * Turns a transport error into a reason an operator can act on at 3 a.m., from the error's code
+ * (or name) only: the runtime's message wording never reaches a reason.
  */
-function field(err: unknown, key: "code" | "message" | "name"): string | undefined {
-  if (typeof err !== "object" || err === null || !(key in err)) return undefined;
-  const value = (err as Record<string, unknown>)[key];
-  return typeof value === "string" ? value : undefined;
-}
-
-/** Turns a transport error into a reason an operator can act on at 3 a.m. */
 export function describeRequestError(err: unknown, url: URL): string {
-  const code = field(err, "code");
-  const message = field(err, "message") ?? String(err);
-  switch (code) {
-    case "ECONNREFUSED":
-      return `connection refused by ${url.host}`;
-    case "ECONNRESET":
-    case "EPIPE":
-      return `connection reset by ${url.host}`;
-    case "ETIMEDOUT":
-      return `connection to ${url.host} timed out`;
-    case "ENOTFOUND":
-      return `DNS lookup failed for ${url.hostname}`;
-    case "EAI_AGAIN":
-      return `DNS lookup failed for ${url.hostname} (temporary failure)`;
-    case "EHOSTUNREACH":
-    case "ENETUNREACH":
-      return `${url.hostname} is unreachable`;
-  }
-  if (code !== undefined) {
-    if (
-      CERT_CODES.has(code) ||
-      code.startsWith("ERR_TLS_") ||
-      code.startsWith("ERR_SSL_") ||
-      code === "EPROTO"
-    ) {
-      return `TLS error: ${message}`;
-    }
-    if (code.startsWith("HPE_")) return `invalid HTTP response from ${url.host}: ${message}`;
-  }
-  return `request to ${url.host} failed: ${code ?? field(err, "name") ?? "Error"}: ${message}`;
+  return (
+    describeNetworkError(err, { address: url.host, hostname: url.hostname }) ??
+    `request to ${url.host} failed (${errorCode(err) ?? errorName(err)})`
+  );
 }
 
 function parseAddress(address: string): URL {

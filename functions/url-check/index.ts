@@ -1,26 +1,14 @@
-import type { CheckResult } from "../shared/contracts";
-import { InvalidInputError } from "../shared/errors";
-import { createLogger } from "../shared/log";
+import { urlCheck } from "../../contract/checks/url";
+import { defineHandler } from "../shared/handler";
+import { parseCheckEvent } from "../shared/input";
 import { runUrlCheck } from "./check";
-import { parseUrlCheckEvent } from "./input";
 import { createNodeHttpGet } from "./transport";
 
-const FN = "url-check";
 const get = createNodeHttpGet();
 
-/** Lambda entry: validate the event, run the check, log one line with the result. */
-export async function handler(event: unknown): Promise<CheckResult> {
-  let input: ReturnType<typeof parseUrlCheckEvent>;
-  try {
-    input = parseUrlCheckEvent(event);
-  } catch (err) {
-    if (err instanceof InvalidInputError) {
-      createLogger({ fn: FN }).error("invalid input", { problems: err.problems });
-    }
-    throw err;
-  }
-  const log = createLogger({ fn: FN, region: input.region, instanceId: input.instanceId });
-  const result = await runUrlCheck(input.settings, { get });
-  log.info("url check finished", { ...result });
-  return result;
-}
+/** Lambda entry of the URL check (DESIGN §3). */
+export const handler = defineHandler({
+  name: urlCheck.functionName,
+  parse: (event) => parseCheckEvent(event, urlCheck),
+  run: (input) => runUrlCheck(input.settings, { get }),
+});

@@ -14,7 +14,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo, createConnection, createServer as createTcpServer, type Socket } from "node:net";
 import { utils } from "ssh2";
 import { type CaptureServer, startCaptureServer } from "../../__tests__/helpers/capture-server";
-import { type RunningSshServer, startSshServer } from "../../__tests__/helpers/ssh-server";
+import {
+  generateEd25519KeyPair,
+  type RunningSshServer,
+  startSshServer,
+} from "../../__tests__/helpers/ssh-server";
 import type { CheckName } from "../../functions/shared/contracts";
 
 /** One call the fake AWS endpoint answered. */
@@ -140,8 +144,8 @@ export async function startSandbox(): Promise<Sandbox> {
   const appPort = await listen(app);
 
   // --- sshd behind a relay --------------------------------------------------------------------
-  const hostKeys = utils.generateKeyPairSync("ed25519");
-  const userKeys = utils.generateKeyPairSync("ed25519");
+  const hostKeys = generateEd25519KeyPair();
+  const userKeys = generateEd25519KeyPair();
   const sshd: RunningSshServer = await startSshServer({
     hostKey: hostKeys.private,
     userPublicKey: userKeys.public,

@@ -83,5 +83,7 @@ export const KMS_FIELDS = {
   ebsKeyArns: keyList("a list of KMS key ARNs encrypting the instances' EBS volumes"),
 } as const;
 
-export const KMS_DEFAULTS = { secretsKeyArns: [], ebsKeyArns: [] } as const satisfies Shape<typeof KMS_FIELDS>;
+export const KMS_DEFAULTS = { secretsKeyArns: [], ebsKeyArns: [] } as const satisfies Shape<
+  typeof KMS_FIELDS
+>;
 export type KmsSettings = Shape<typeof KMS_FIELDS>;

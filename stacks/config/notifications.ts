@@ -4,16 +4,17 @@
  * that sets `type` replaces the inherited block; without `type` its fields merge into it), the
  * first release's keys convert at their own level, and `chatOn` comes from the nearest level.
  */
+
+import { oneOf } from "../../contract/fields";
+import { secretField } from "../../contract/identifiers";
 import {
+  apiUrlField,
   type ChatEvent,
   DEFAULT_CHAT_ON,
   LEGACY_CHAT_ON,
   type NotificationSettings,
   PRIORITIES,
-  apiUrlField,
 } from "../../contract/notifications";
-import { oneOf } from "../../contract/fields";
-import { secretField } from "../../contract/identifiers";
 import { type ChatType, type PagerType, pagerSender } from "../../contract/senders";
 import { isRecord } from "./merge";
 
@@ -96,7 +97,9 @@ export function mergedNotifications(levels: readonly unknown[]): {
 } {
   const converted = levels.map(levelNotifications);
   const chatOn = [...converted].reverse().find((level) => level.chatOn !== undefined)?.chatOn;
-  const usesNewKeys = levels.some((level) => isRecord(level) && (level.chat !== undefined || level.escalation !== undefined));
+  const usesNewKeys = levels.some(
+    (level) => isRecord(level) && (level.chat !== undefined || level.escalation !== undefined),
+  );
   return {
     chat: mergeBlocks(converted.map((level) => level.chat)),
     escalation: mergeBlocks(converted.map((level) => level.escalation)),

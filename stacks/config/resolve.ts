@@ -1,8 +1,8 @@
 import { ALL_CHECKS } from "../../contract/checks";
 import { maxPolls, type RestartSettings } from "../../contract/restart";
 import type { InstanceSettings } from "../../contract/workflow";
-import { resolveCheck } from "./checks";
 import { KMS_DEFAULTS, type KmsSettings } from "./blocks";
+import { resolveCheck } from "./checks";
 import { BUILTIN_DEFAULTS } from "./defaults";
 import { overlay } from "./merge";
 import { resolveNotifications } from "./notifications";

@@ -1,7 +1,7 @@
 import { ALL_CHECKS } from "../../contract/checks";
 import { specProblems } from "../../contract/fields";
-import { CHAT_TYPES, PAGER_TYPES } from "../../contract/senders";
 import { restartProblem } from "../../contract/restart";
+import { CHAT_TYPES, PAGER_TYPES } from "../../contract/senders";
 import { mergedSettings, targetOf } from "./checks";
 import { BUILTIN_DEFAULTS } from "./defaults";
 import { type ConfigPath, didYouMean, formatPath, problemAt } from "./errors";
@@ -232,7 +232,10 @@ export function crossFieldProblems(raw: unknown): string[] {
       for (const check of ALL_CHECKS) {
         const target = targetOf(check, instanceNode);
         if (target === undefined || check.rules === undefined) continue;
-        const settings = mergedSettings(check, levels.map((level) => level.node));
+        const settings = mergedSettings(
+          check,
+          levels.map((level) => level.node),
+        );
         // Malformed values are the schema's to report; the rules judge well-formed ones.
         if (specProblems(check.target, target).length > 0) continue;
         if (specProblems(check.settings, settings, { allOptional: true }).length > 0) continue;

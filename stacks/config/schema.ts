@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { AnyCheck } from "../../contract/checks/check";
 import { ALL_CHECKS } from "../../contract/checks";
+import type { AnyCheck } from "../../contract/checks/check";
 import { instanceIdField } from "../../contract/identifiers";
 import { CHAT_FIELDS, CHAT_ON_FIELD, ESCALATION_FIELDS } from "../../contract/notifications";
 import { RESTART_SETTINGS } from "../../contract/restart";
@@ -66,7 +66,8 @@ function instanceEntries(check: AnyCheck): Record<string, z.ZodType> {
   }
   const block = z.strictObject({ ...specFields(check.target), ...optionalFields(check.settings) });
   const shorthandField = placement.shorthand ? check.target[placement.shorthand] : undefined;
-  if (shorthandField === undefined || placement.shorthand === undefined) return { [check.name]: block.optional() };
+  if (shorthandField === undefined || placement.shorthand === undefined)
+    return { [check.name]: block.optional() };
   const shorthand = specFields({ [placement.shorthand]: shorthandField })[placement.shorthand] as z.ZodType;
   return {
     [check.name]: z

@@ -45,7 +45,10 @@ export function buildDefinition(props: WorkflowProps): AslDefinition {
   const branches = [
     rejectInvalidInput(),
     checks(t),
-    ending(outcome(STATE.healthy, "healthy", "Every configured check passed: nobody is told."), STATE.release),
+    ending(
+      outcome(STATE.healthy, "healthy", "Every configured check passed: nobody is told."),
+      STATE.release,
+    ),
     escalationReasons(STATE.escalated),
     ending(
       chain(outcome(STATE.escalated, "escalated"), page(t), tellChat(t, "escalated", "required")),

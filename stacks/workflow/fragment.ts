@@ -56,7 +56,9 @@ export function chain(...fragments: readonly Fragment[]): Fragment {
   fragments.forEach((part, i) => {
     const following = fragments[i + 1];
     const wired = following
-      ? Object.fromEntries(Object.entries(part.states).map(([n, s]) => [n, retarget(s, NEXT, following.start)]))
+      ? Object.fromEntries(
+          Object.entries(part.states).map(([n, s]) => [n, retarget(s, NEXT, following.start)]),
+        )
       : part.states;
     mergeStates(states, wired);
   });
@@ -81,7 +83,10 @@ export function allStates(main: Fragment, ...branches: readonly Fragment[]): Rec
         ? [...state.Choices.map((r) => r.Next), state.Default]
         : state.Type === "Succeed" || state.Type === "Fail"
           ? []
-          : [...(state.Next ? [state.Next] : []), ...(state.Type === "Task" ? (state.Catch ?? []).map((c) => c.Next) : [])];
+          : [
+              ...(state.Next ? [state.Next] : []),
+              ...(state.Type === "Task" ? (state.Catch ?? []).map((c) => c.Next) : []),
+            ];
     for (const target of targets) {
       if (!(target in states)) throw new Error(`state ${name} goes to ${target}, which does not exist`);
     }

@@ -108,7 +108,10 @@ export const FIXED_FUNCTION_SECONDS = {
 export const DEFAULT_RESTART: RestartSettings = { ...RESTART_DEFAULTS, maxPolls: maxPolls(RESTART_DEFAULTS) };
 
 /** The instance's settings of one check, when it has that check. */
-function settingsOf(instance: InstanceSettings, check: AnyCheck): Parameters<AnyCheck["timeoutSeconds"]>[0] | undefined {
+function settingsOf(
+  instance: InstanceSettings,
+  check: AnyCheck,
+): Parameters<AnyCheck["timeoutSeconds"]>[0] | undefined {
   return (instance as Readonly<Record<string, unknown>>)[check.name] as
     | Parameters<AnyCheck["timeoutSeconds"]>[0]
     | undefined;

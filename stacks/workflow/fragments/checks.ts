@@ -3,9 +3,8 @@
  * not pass. One chain of states serves both runs: a run's entry says which run it is
  * (`$.current.run`) and its exits copy the run into `runs.first` or `runs.second`.
  */
-import { ALL_CHECKS } from "../../../contract/checks";
+import { ALL_CHECKS, CHECK_NAMES, type CheckName } from "../../../contract/checks";
 import type { AnyCheck } from "../../../contract/checks/check";
-import { CHECK_NAMES, type CheckName } from "../../../contract/checks";
 import { CHECK_RESULT_STATUSES } from "../../../contract/workflow";
 import type { FunctionName } from "../../function-catalog";
 import type { ChoiceCondition } from "../asl";
@@ -22,7 +21,11 @@ export interface RunExits {
 }
 
 /** The shared chain's ends, which route back to the run that entered it. */
-const ENDS = { passed: "Checks passed", failed: "Checks failed", unavailable: "Checks could not run" } as const;
+const ENDS = {
+  passed: "Checks passed",
+  failed: "Checks failed",
+  unavailable: "Checks could not run",
+} as const;
 
 const isPresent = (Variable: string): ChoiceCondition => ({ Variable, IsPresent: true });
 const not = (condition: ChoiceCondition): ChoiceCondition => ({ Not: condition });
@@ -42,7 +45,9 @@ export function run(n: Run, exits: RunExits): Fragment {
       Comment: "Every check starts as not-run; each one reached overwrites its entry.",
       Result: {
         run: runKey(n),
-        checks: Object.fromEntries(CHECK_NAMES.map((c) => [c, { status: "not-run", reason: "an earlier check did not pass" }])),
+        checks: Object.fromEntries(
+          CHECK_NAMES.map((c) => [c, { status: "not-run", reason: "an earlier check did not pass" }]),
+        ),
       },
       ResultPath: "$.current",
       Next: checkStates(ALL_CHECKS[0] as AnyCheck).configured,
@@ -104,7 +109,9 @@ function oneCheck(t: Tasks, check: AnyCheck, next: string): Fragment {
           Next: s.unusable,
         },
         {
-          And: CHECK_RESULT_STATUSES.map((status) => not({ Variable: `${out}.status`, StringEquals: status })),
+          And: CHECK_RESULT_STATUSES.map((status) =>
+            not({ Variable: `${out}.status`, StringEquals: status }),
+          ),
           Next: s.unusable,
         },
       ],
@@ -112,7 +119,11 @@ function oneCheck(t: Tasks, check: AnyCheck, next: string): Fragment {
     },
     [s.recorded]: {
       Type: "Pass",
-      Parameters: { "status.$": `${out}.status`, "reason.$": `${out}.reason`, "durationMs.$": `${out}.durationMs` },
+      Parameters: {
+        "status.$": `${out}.status`,
+        "reason.$": `${out}.reason`,
+        "durationMs.$": `${out}.durationMs`,
+      },
       ResultPath: slot,
       Next: s.verdict,
     },
@@ -125,7 +136,10 @@ function oneCheck(t: Tasks, check: AnyCheck, next: string): Fragment {
     [s.errored]: {
       Type: "Pass",
       Comment: "The function threw or timed out: a failed check, never a passed one.",
-      Parameters: { status: "failed", "reason.$": "States.Format('check did not complete: {}', $.check.Error)" },
+      Parameters: {
+        status: "failed",
+        "reason.$": "States.Format('check did not complete: {}', $.check.Error)",
+      },
       ResultPath: slot,
       Next: s.verdict,
     },
@@ -158,10 +172,10 @@ export function checks(t: Tasks): Fragment {
     Choices: [{ Variable: "$.current.run", StringEquals: "first", Next: runStates(1)[end] }],
     Default: runStates(2)[end],
   });
-  const states = Object.assign(
-    {},
-    ...parts.map((p) => p.states),
-    { [ENDS.passed]: back("passed"), [ENDS.failed]: back("failed"), [ENDS.unavailable]: back("unavailable") },
-  );
+  const states = Object.assign({}, ...parts.map((p) => p.states), {
+    [ENDS.passed]: back("passed"),
+    [ENDS.failed]: back("failed"),
+    [ENDS.unavailable]: back("unavailable"),
+  });
   return { start: checkStates(ALL_CHECKS[0] as AnyCheck).configured, states };
 }

@@ -107,7 +107,9 @@ export function validateInput(): Fragment {
             `States.ArrayContains($.instance.notifications.chatOn, '${event}')`,
           ]),
         ),
-        whole: Object.fromEntries(WHOLE_FIELDS.map((path) => [`${wholeKey(path)}.$`, `States.Format('{}', ${path})`])),
+        whole: Object.fromEntries(
+          WHOLE_FIELDS.map((path) => [`${wholeKey(path)}.$`, `States.Format('{}', ${path})`]),
+        ),
         delivery: {},
       },
       Next: STATE.wholeNumbers,

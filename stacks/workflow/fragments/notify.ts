@@ -30,10 +30,14 @@ export function tellChat(t: Tasks, event: ChatEvent, how: "required" | "best eff
       Default: NEXT,
     },
     [s.task]: t.lambda("notify-chat", notice(event), {
-      ...(required ? {} : { Comment: "Best effort: a failure is logged and never blocks or fails the remediation." }),
+      ...(required
+        ? {}
+        : { Comment: "Best effort: a failure is logged and never blocks or fails the remediation." }),
       ResultPath: null,
       Retry: required ? NOTIFY_RETRY : [LAMBDA_TRANSIENT_RETRY],
-      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: required ? "$.delivery.chat" : "$.notice", Next: NEXT }],
+      Catch: [
+        { ErrorEquals: ["States.ALL"], ResultPath: required ? "$.delivery.chat" : "$.notice", Next: NEXT },
+      ],
       Next: NEXT,
     }),
   });

@@ -147,9 +147,14 @@ export function restartAndWait(t: Tasks, failed: string, notBackInTime: string):
       },
       [STATE.measure]: t.lambda(
         "restart-instance",
-        { action: "elapsed", "from.$": "$.report.restart.requestedAt", "to.$": "$.report.restart.backOnlineAt" },
         {
-          Comment: "Seconds for the RestartSeconds metric (JSONPath has no time arithmetic); never blocks run 2.",
+          action: "elapsed",
+          "from.$": "$.report.restart.requestedAt",
+          "to.$": "$.report.restart.backOnlineAt",
+        },
+        {
+          Comment:
+            "Seconds for the RestartSeconds metric (JSONPath has no time arithmetic); never blocks run 2.",
           ResultSelector: { "seconds.$": "$.Payload.seconds" },
           ResultPath: "$.measured",
           Retry: [LAMBDA_TRANSIENT_RETRY],

@@ -1,0 +1,15 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { tcpCheck } from "../../contract/checks/tcp";
+import { defineHandler } from "../shared/handler";
+import { parseCheckEvent } from "../shared/input";
+import { runTcpCheck } from "./check";
+
+// Once per container: warm invocations reuse the client's connections.
+const ec2 = new EC2Client({});
+
+/** Lambda entry of the TCP check (DESIGN §3). */
+export const handler = defineHandler({
+  name: tcpCheck.functionName,
+  parse: (event) => parseCheckEvent(event, tcpCheck),
+  run: (input) => runTcpCheck(input, { ec2 }),
+});
