@@ -7,4 +7,4 @@ process.env.AWS_EC2_METADATA_DISABLED = "true";
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_SESSION_TOKEN;
 
-import "../scripts/lib/promise-with-resolvers";
+import "../testkit/promise-with-resolvers";

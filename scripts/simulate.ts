@@ -8,8 +8,8 @@
  * choices are listed) or the configuration is invalid.
  */
 import { ConfigError, loadConfig } from "../stacks/config";
+import { closeSandbox } from "../testkit/sandbox";
 import { parseArgs } from "./lib/args";
-import { closeSandbox } from "./lib/sandbox";
 import { formatSimulation, SCENARIOS, simulate, UsageError } from "./lib/simulate";
 
 const USAGE =

@@ -5,7 +5,7 @@ import { createAlertOpsgenie } from "../../functions/alert-opsgenie/alert-opsgen
 import { DeliveryFailedError, InvalidInputError } from "../../functions/shared/errors";
 import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
 import escalated from "../fixtures/events/notification-escalated.json";
-import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
+import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
 
 const secretsManager = mockClient(SecretsManagerClient);
 const API_KEY = "5b0e5f4c-9d1a-4c1e-b7a1-opsgenie-test-key";

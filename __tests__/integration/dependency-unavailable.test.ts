@@ -5,8 +5,8 @@ import { runRoute53Check } from "../../functions/route53-check/check";
 import type { CheckResult, NotificationResult } from "../../functions/shared/contracts";
 import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
 import recovered from "../fixtures/events/notification-recovered.json";
-import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
-import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../helpers/ssh-server";
+import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
+import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
 
 // DESIGN §3.6 against the real AWS SDK: the deployed handlers (their module-scope clients, the
 // SDK's own retries, its protocol parsers) talk to one loopback endpoint reached through

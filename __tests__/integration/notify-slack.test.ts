@@ -9,7 +9,7 @@ import {
 } from "../../functions/shared/errors";
 import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
 import recovered from "../fixtures/events/notification-recovered.json";
-import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
+import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
 
 const secretsManager = mockClient(SecretsManagerClient);
 const TOKEN = "XyZslackWebhookToken0123456789";

@@ -27,8 +27,8 @@ import { handler as urlCheck } from "../../functions/url-check";
 import { buildDefinition, INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../../stacks/workflow";
 import escalated from "../fixtures/events/notification-escalated.json";
 import recovered from "../fixtures/events/notification-recovered.json";
-import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
-import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../helpers/ssh-server";
+import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
+import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
 import {
   checkResult,
   FakeLockTable,
@@ -36,7 +36,7 @@ import {
   instanceSettings,
   runWorkflow,
   workflowInput,
-} from "../helpers/workflow-harness";
+} from "../../testkit/workflow-harness";
 
 const ec2 = mockClient(EC2Client);
 const route53 = mockClient(Route53Client);

@@ -14,8 +14,8 @@ import { utils } from "ssh2";
 import { readZip } from "../../stacks/zip";
 import escalated from "../fixtures/events/notification-escalated.json";
 import recovered from "../fixtures/events/notification-recovered.json";
-import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
-import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../helpers/ssh-server";
+import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
+import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
 import { synthExample } from "../security/synth";
 
 type Handler = (event: unknown) => Promise<unknown>;

@@ -20,7 +20,7 @@ import {
   type RunningSshServer,
   startSilentServer,
   startSshServer,
-} from "../helpers/ssh-server";
+} from "../../testkit/ssh-server";
 
 const INSTANCE_ID = "i-0123456789abcdef0";
 const KEY_SECRET = "first-line/ssh-key";

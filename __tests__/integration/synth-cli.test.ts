@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_DIR, readTree, runProcess } from "../helpers/synth";
+import { PROJECT_DIR, readTree, runProcess } from "../../testkit/synth";
 
 jest.setTimeout(120_000);
 

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { readZip } from "../../stacks/zip";
-import { PROJECT_DIR, readTree, runProcess } from "../helpers/synth";
+import { PROJECT_DIR, readTree, runProcess } from "../../testkit/synth";
 
 jest.setTimeout(120_000);
 

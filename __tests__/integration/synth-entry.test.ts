@@ -14,7 +14,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { committedExample, PROJECT_DIR, readTree } from "../helpers/synth";
+import { committedExample, PROJECT_DIR, readTree } from "../../testkit/synth";
 
 jest.setTimeout(60_000);
 

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { closeSandbox } from "../../scripts/lib/sandbox";
+import { closeSandbox } from "../../testkit/sandbox";
 import { SCENARIOS, type SimulationResult, simulate, UsageError } from "../../scripts/lib/simulate";
 import { parseConfig } from "../../stacks/config";
 import { checkStates, escalationState, pollStates, STATE } from "../../stacks/workflow";
-import { committedExample, PROJECT_DIR } from "../helpers/synth";
+import { committedExample, PROJECT_DIR } from "../../testkit/synth";
 
 const config = parseConfig(committedExample());
 const EU = { region: "eu-west-1", instance: "i-0123456789abcdef0" };

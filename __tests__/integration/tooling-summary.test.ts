@@ -9,7 +9,7 @@ import {
   wildcardGrants,
 } from "../../scripts/lib/summary";
 import { WILDCARD_ALLOW_LIST } from "../../stacks/iam";
-import { committedExample, PROJECT_DIR, type Synthesized, synthConfig } from "../helpers/synth";
+import { committedExample, PROJECT_DIR, type Synthesized, synthConfig } from "../../testkit/synth";
 
 type Raw = {
   regions: Record<string, { instances: Record<string, unknown>[] } & Record<string, unknown>>;

@@ -5,7 +5,7 @@ import { InvalidInputError } from "../../functions/shared/errors";
 import { runUrlCheck } from "../../functions/url-check/check";
 import { handler } from "../../functions/url-check/index";
 import { createNodeHttpGet } from "../../functions/url-check/transport";
-import { selfSignedCertificate, type TestCertificate } from "../helpers/tls";
+import { selfSignedCertificate, type TestCertificate } from "../../testkit/tls";
 
 // Every test runs the real handler (real Node transport) against real servers on 127.0.0.1.
 

@@ -11,7 +11,7 @@ import {
   type RunResult,
   runWorkflow,
   workflowInput,
-} from "../helpers/workflow-harness";
+} from "../../testkit/workflow-harness";
 
 const TIMEOUT = machineTimeoutSeconds([]);
 const definition = buildDefinition({

@@ -17,10 +17,10 @@ import type { InstanceSettings } from "../../functions/shared/contracts";
 import { synthesize } from "../../main";
 import { FUNCTION_NAMES } from "../../stacks/function-catalog";
 import type { AslDefinition } from "../../stacks/workflow/asl";
-import { loadBundledHandlers } from "../helpers/bundled";
-import { type CaptureServer, startCaptureServer } from "../helpers/capture-server";
-import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../helpers/ssh-server";
-import { instanceSettings, runWorkflow, workflowInput } from "../helpers/workflow-harness";
+import { loadBundledHandlers } from "../../testkit/bundled";
+import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
+import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
+import { instanceSettings, runWorkflow, workflowInput } from "../../testkit/workflow-harness";
 
 const projectDir = join(__dirname, "..", "..");
 const SLACK_TOKEN = "T000/B000/real-functions-token";

@@ -5,10 +5,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { committedExample, synthConfig as synthShared } from "../helpers/synth";
+import { committedExample, synthConfig as synthShared } from "../../testkit/synth";
 import type { TfJson } from "./tf-json";
 
-export { PROJECT_DIR } from "../helpers/synth";
+export { PROJECT_DIR } from "../../testkit/synth";
 
 /** A fresh temporary folder; the caller removes it (see {@link removeDir}). */
 export function tempDir(prefix = "first-line-security-"): string {

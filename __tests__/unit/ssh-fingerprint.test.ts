@@ -1,6 +1,6 @@
 import { utils } from "ssh2";
 import { FINGERPRINT, fingerprintOf } from "../../functions/ssh-check/fingerprint";
-import { generateEd25519KeyPair } from "../helpers/ssh-server";
+import { generateEd25519KeyPair } from "../../testkit/ssh-server";
 
 // Public keys and the fingerprints `ssh-keygen -lf` printed for them (OpenSSH 9), so the
 // function is checked against OpenSSH itself rather than against a re-implementation.

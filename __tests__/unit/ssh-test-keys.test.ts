@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type ParsedKey, utils } from "ssh2";
 import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
-import { generateEd25519KeyPair, type SshKeyPair } from "../helpers/ssh-server";
+import { generateEd25519KeyPair, type SshKeyPair } from "../../testkit/ssh-server";
 
 // The test key helper every SSH test uses. ssh2's own generator strips leading zero bytes from
 // the public key, so about one key in 256 came out malformed and a test failed at random.

@@ -16,7 +16,7 @@ import {
   str,
   synthConfig,
   type TfJson,
-} from "../helpers/synth";
+} from "../../testkit/synth";
 
 // Synthesis bundles the functions first; a cold bundle cache on a busy machine takes seconds.
 jest.setTimeout(60_000);

@@ -13,7 +13,7 @@ import {
   settingsOf,
   str,
   synthConfig,
-} from "../helpers/synth";
+} from "../../testkit/synth";
 
 // Synthesis bundles the functions first; a cold bundle cache on a busy machine takes seconds.
 jest.setTimeout(60_000);

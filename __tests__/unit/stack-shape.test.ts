@@ -9,7 +9,7 @@ import {
   resourcesOf,
   type Synthesized,
   synthConfig,
-} from "../helpers/synth";
+} from "../../testkit/synth";
 
 // Synthesis bundles the functions first; a cold bundle cache on a busy machine takes seconds.
 jest.setTimeout(60_000);

@@ -1,4 +1,4 @@
-import { allBlocks, committedExample, type Synthesized, synthConfig, type TfJson } from "../helpers/synth";
+import { allBlocks, committedExample, type Synthesized, synthConfig, type TfJson } from "../../testkit/synth";
 
 // Synthesis bundles the functions first; a cold bundle cache on a busy machine takes seconds.
 jest.setTimeout(60_000);

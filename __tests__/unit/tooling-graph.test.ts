@@ -4,7 +4,7 @@ import { toMermaid } from "../../scripts/lib/mermaid";
 import { regionWorkflow } from "../../scripts/lib/region-workflow";
 import { parseConfig } from "../../stacks/config";
 import type { AslDefinition, AslState } from "../../stacks/workflow";
-import { committedExample } from "../helpers/synth";
+import { committedExample } from "../../testkit/synth";
 
 const config = parseConfig(committedExample());
 const definitions = config.regions.map((r) => regionWorkflow(config, r.name).definition);

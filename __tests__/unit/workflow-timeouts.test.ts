@@ -8,7 +8,7 @@ import {
   timeBudget,
   workflowTimeouts,
 } from "../../stacks/workflow";
-import { instanceSettings } from "../helpers/workflow-harness";
+import { instanceSettings } from "../../testkit/workflow-harness";
 
 const withRestart = (restart: Partial<InstanceSettings["restart"]>, base = instanceSettings()) =>
   instanceSettings({ ...base, restart: { ...base.restart, ...restart } });

@@ -1,17 +1,18 @@
 /**
  * `npm run simulate`: one region's real state machine definition, executed locally
- * (aws-local-stepfunctions through the workflow harness) with the six REAL handlers
- * (functions/<name>/index.ts) against the stand-ins of ./sandbox, for one instance of the
+ * (aws-local-stepfunctions through the workflow harness) with the REAL handlers
+ * (functions/<name>/index.ts) against the stand-ins of testkit/sandbox, for one instance of the
  * configuration and one named scenario. Wait states take no wall-clock time; the report shows
  * the time the real machine would have spent (Wait durations and retry pauses).
  */
-import { CHECK_ORDER, type CheckName, type InstanceSettings } from "../../functions/shared/contracts";
+import { CHECK_NAMES, type CheckName } from "../../contract/checks";
+import type { InstanceSettings } from "../../contract/workflow";
 import type { ResolvedConfig } from "../../stacks/config";
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import { regionalName } from "../../stacks/naming";
 import type { AslDefinition } from "../../stacks/workflow";
-import { regionWorkflow } from "./region-workflow";
-import { type Sandbox, type SandboxBehaviour, sandbox } from "./sandbox";
+import type { CapturedRequest } from "../../testkit/capture-server";
+import { type Sandbox, type SandboxBehaviour, sandbox } from "../../testkit/sandbox";
 import {
   BACK_ONLINE,
   CLOCK_START,
@@ -20,7 +21,8 @@ import {
   type LambdaHandler,
   type RunResult,
   runWorkflow,
-} from "./workflow-harness";
+} from "../../testkit/workflow-harness";
+import { regionWorkflow } from "./region-workflow";
 
 /** What a scenario expects the execution to end with. */
 export interface Expectation {
@@ -69,7 +71,7 @@ function neverBack(s: InstanceSettings): InstanceStatus[] {
 
 /** The first check the instance has: the one a scenario breaks when any check will do. */
 export function firstCheck(s: InstanceSettings): CheckName {
-  const found = CHECK_ORDER.find((c) => s[c] !== undefined);
+  const found = CHECK_NAMES.find((c) => s[c] !== undefined);
   if (!found) throw new Error(`${s.instanceId} has no check`);
   return found;
 }
@@ -92,14 +94,14 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "url-down-until-restart",
-    description: "The URL answers 503 until EC2 accepts the restart; run 2 passes and Slack is told.",
+    description: "The URL answers 503 until EC2 accepts the restart; run 2 passes and chat is told.",
     unsupported: needs("url"),
     expect: { status: "SUCCEEDED", outcome: "recovered" },
     setup: (s) => ({ behaviour: { downUntilRestart: ["url"], downAlways: [] }, ec2Statuses: comesBack(s) }),
   },
   {
     name: "route53-unhealthy",
-    description: "Every Route 53 checker reports Failure, before and after the restart: OpsGenie.",
+    description: "Every Route 53 checker reports Failure, before and after the restart: the pager.",
     unsupported: needs("route53"),
     expect: { status: "SUCCEEDED", outcome: "escalated", reason: "checks-failed-after-restart" },
     setup: (s) => ({
@@ -110,15 +112,23 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "ssh-hostkey-mismatch",
     description:
-      "The SSH server presents a host key that is not pinned (the configured pins are kept): failed twice, OpsGenie.",
+      "The SSH server presents a host key that is not pinned (the configured pins are kept): failed twice, the pager.",
     unsupported: needs("ssh"),
     expect: { status: "SUCCEEDED", outcome: "escalated", reason: "checks-failed-after-restart" },
     setup: (s) => ({ behaviour: NO_FAULT, ec2Statuses: comesBack(s), keepPinnedHostKeys: true }),
   },
   {
+    name: "tcp-down-until-restart",
+    description:
+      "The TCP port resets connections until EC2 accepts the restart; run 2 passes and chat is told.",
+    unsupported: needs("tcp"),
+    expect: { status: "SUCCEEDED", outcome: "recovered" },
+    setup: (s) => ({ behaviour: { downUntilRestart: ["tcp"], downAlways: [] }, ec2Statuses: comesBack(s) }),
+  },
+  {
     name: "never-comes-back",
     description:
-      "The first check fails, the restart is accepted, but the instance never reports status ok: OpsGenie after the poll budget.",
+      "The first check fails, the restart is accepted, but the instance never reports status ok: the pager after the poll budget.",
     unsupported: always,
     expect: { status: "SUCCEEDED", outcome: "escalated", reason: "not-back-in-time" },
     setup: (s) => ({
@@ -128,7 +138,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "restart-rejected",
-    description: "The first check fails and EC2 rejects the restart (IncorrectInstanceState): OpsGenie.",
+    description: "The first check fails and EC2 rejects the restart (IncorrectInstanceState): the pager.",
     unsupported: always,
     expect: { status: "SUCCEEDED", outcome: "escalated", reason: "restart-failed" },
     setup: (s) => ({
@@ -141,13 +151,16 @@ export const SCENARIOS: readonly Scenario[] = [
     }),
   },
   {
-    name: "slack-down",
+    name: "chat-down",
     description:
-      "The instance recovers after the restart but Slack answers 500 through every retry: the execution fails loudly.",
-    unsupported: always,
+      "The instance recovers after the restart but chat answers 500 through every retry: the execution fails loudly.",
+    unsupported: (s) =>
+      s.notifications.chatOn.includes("recovered")
+        ? undefined
+        : `${s.instanceId}'s chat does not hear recoveries`,
     expect: { status: "FAILED", error: "FirstLine.NotificationFailed" },
     setup: (s) => ({
-      behaviour: { downUntilRestart: [firstCheck(s)], downAlways: [], slackStatus: 500 },
+      behaviour: { downUntilRestart: [firstCheck(s)], downAlways: [], chatStatus: 500 },
       ec2Statuses: comesBack(s),
     }),
   },
@@ -169,7 +182,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "cooldown",
     description:
-      "The first check fails, but the previous restart was within the cooldown: OpsGenie instead of a second restart.",
+      "The first check fails, but the previous restart was within the cooldown: the pager instead of a second restart.",
     unsupported: (s) =>
       s.restart.cooldownMinutes < 1 ? `${s.instanceId} has a cooldown of 0 minutes` : undefined,
     expect: { status: "SUCCEEDED", outcome: "escalated", reason: "cooldown" },
@@ -213,8 +226,9 @@ export interface SimulationResult {
   readonly asExpected: boolean;
   /** What was redirected to the stand-ins, as "from -> to" lines. */
   readonly redirects: readonly string[];
-  readonly slackMessages: number;
-  readonly opsgenieAlerts: number;
+  /** The text of each chat message and pager alert sent, in order. */
+  readonly chatMessages: readonly string[];
+  readonly pagerAlerts: readonly string[];
   /** EC2 restart calls the fake endpoint answered (action names). */
   readonly ec2Calls: readonly string[];
 }
@@ -273,16 +287,11 @@ function realHandlers(sb: Sandbox): Promise<Record<FunctionName, LambdaHandler>>
     delete env.AWS_PROFILE;
     env.AWS_EC2_METADATA_DISABLED = "true";
     env.AWS_REGION ??= "eu-west-1";
-    const modules: Record<FunctionName, Promise<{ handler: LambdaHandler }>> = {
-      "url-check": import("../../functions/url-check/index"),
-      "route53-check": import("../../functions/route53-check/index"),
-      "ssh-check": import("../../functions/ssh-check/index"),
-      "restart-instance": import("../../functions/restart-instance/index"),
-      "notify-slack": import("../../functions/notify-slack/index"),
-      "alert-opsgenie": import("../../functions/alert-opsgenie/index"),
-    };
     const loaded = await Promise.all(
-      FUNCTION_NAMES.map(async (n) => [n, (await modules[n]).handler] as const),
+      FUNCTION_NAMES.map(
+        async (n) =>
+          [n, ((await import(`../../functions/${n}/index`)) as { handler: LambdaHandler }).handler] as const,
+      ),
     );
     return Object.fromEntries(loaded) as Record<FunctionName, LambdaHandler>;
   })();
@@ -318,17 +327,42 @@ function redirected(
       hostKeySha256: keepPins ? ssh.hostKeySha256 : [sb.sshFingerprint],
     };
   }
+  let tcp = s.tcp;
+  if (tcp) {
+    redirects.push(
+      `tcp ${tcp.host ?? "(instance IP from DescribeInstances)"}:${tcp.port} -> 127.0.0.1:${sb.tcpPort}`,
+    );
+    const { host: _host, ...rest } = tcp;
+    tcp = { ...rest, ...(tcp.host ? { host: "127.0.0.1" } : {}), port: sb.tcpPort };
+  }
   if (s.route53)
     redirects.push(`route53 health check ${s.route53.healthCheckId} -> ${sb.awsUrl} (fake Route 53)`);
-  redirects.push(`opsgenie ${s.notifications.opsgenieApiUrl} -> ${sb.opsgenie.url}`);
-  redirects.push(`slack webhook (secret ${s.notifications.slackWebhookSecret}) -> ${sb.slackWebhookUrl}`);
-  const notifications = { ...s.notifications, opsgenieApiUrl: sb.opsgenie.url };
-  const settings: InstanceSettings = { ...s, notifications };
-  const { url: _u, ssh: _s, ...base } = settings;
+  const { chat, escalation } = s.notifications;
+  redirects.push(`${escalation.type} ${escalation.apiUrl} -> ${sb.pager.url}`);
+  redirects.push(`${chat.type} webhook (secret ${chat.webhookSecret}) -> ${sb.chatWebhookUrl}`);
+  const notifications = { ...s.notifications, escalation: { ...escalation, apiUrl: sb.pager.url } };
+  const { url: _u, ssh: _s, tcp: _t, ...base } = { ...s, notifications };
   return {
-    settings: { ...base, ...(url ? { url } : {}), ...(ssh ? { ssh } : {}) } as InstanceSettings,
+    settings: {
+      ...base,
+      ...(url ? { url } : {}),
+      ...(ssh ? { ssh } : {}),
+      ...(tcp ? { tcp } : {}),
+    } as InstanceSettings,
     redirects,
   };
+}
+
+/** What a person reads of a chat message or a pager alert, whatever the service's shape. */
+export function messageText(request: CapturedRequest): string {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const card = (body.attachments as { content?: { body?: { text?: string }[] } }[] | undefined)?.[0]?.content;
+  const text =
+    (typeof body.text === "string" && body.text) ||
+    card?.body?.find((b) => typeof b.text === "string")?.text ||
+    (typeof body.message === "string" && body.message) ||
+    (body.payload as { summary?: string } | undefined)?.summary;
+  return typeof text === "string" ? text : request.rawBody.slice(0, 200);
 }
 
 /** The value at a `$.a.b` path of the input (Wait states' SecondsPath). */
@@ -369,8 +403,8 @@ export async function simulate(request: SimulationRequest): Promise<SimulationRe
   const { settings, redirects } = redirected(configured, sb, setup.keepPinnedHostKeys === true);
 
   sb.configure(setup.behaviour);
-  sb.secrets.set(configured.notifications.slackWebhookSecret, sb.slackWebhookUrl);
-  sb.secrets.set(configured.notifications.opsgenieApiKeySecret, "simulated-opsgenie-api-key");
+  sb.secrets.set(configured.notifications.chat.webhookSecret, sb.chatWebhookUrl);
+  sb.secrets.set(configured.notifications.escalation.secret, "simulated-pager-key");
   if (configured.ssh?.privateKeySecret) sb.secrets.set(configured.ssh.privateKeySecret, sb.sshPrivateKey);
 
   const lockTable = new FakeLockTable(workflow.lockTableName);
@@ -448,8 +482,8 @@ export async function simulate(request: SimulationRequest): Promise<SimulationRe
     totalSeconds: elapsed,
     asExpected,
     redirects,
-    slackMessages: sb.slack.requests.length,
-    opsgenieAlerts: sb.opsgenie.requests.length,
+    chatMessages: sb.chat.requests.map(messageText),
+    pagerAlerts: sb.pager.requests.map(messageText),
     ec2Calls: sb.awsCalls.filter((c) => c.service === "ec2").map((c) => c.action),
   };
 }
@@ -491,7 +525,9 @@ export function formatSimulation(r: SimulationResult): string {
   out.push(
     `  EC2 calls: ${r.ec2Calls.length ? r.ec2Calls.join(", ") : "none"}; status polls: ${r.run.polls}`,
   );
-  out.push(`  Slack requests: ${r.slackMessages}; OpsGenie requests: ${r.opsgenieAlerts}`);
+  out.push(`  Chat messages: ${r.chatMessages.length}; pager alerts: ${r.pagerAlerts.length}`);
+  for (const text of r.pagerAlerts) out.push(`    pager: ${text}`);
+  for (const text of r.chatMessages) out.push(`    chat:  ${text}`);
   out.push(`  Simulated duration: ${clockText(r.totalSeconds).slice(1)} (m:ss)`);
   out.push(
     r.asExpected

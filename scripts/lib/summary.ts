@@ -7,7 +7,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { InstanceSettings } from "../../functions/shared/contracts";
+import { ALL_CHECKS } from "../../contract/checks";
+import type { InstanceSettings } from "../../contract/workflow";
 import { WILDCARD_ALLOW_LIST } from "../../stacks/iam";
 import type { AslDefinition } from "../../stacks/workflow";
 import { aslGraph } from "./asl-graph";
@@ -161,17 +162,17 @@ function table(header: readonly string[], rows: readonly (readonly unknown[])[])
   ];
 }
 
-function checksText(s: InstanceSettings) {
-  const url = s.url
-    ? `\`${s.url.address}\` expect ${s.url.expectStatus}${s.url.expectBody ? ` + body "${s.url.expectBody}"` : ""}, ${s.url.timeoutSeconds} s`
-    : "—";
-  const route53 = s.route53 ? `\`${s.route53.healthCheckId}\` ≥ ${s.route53.minHealthyShare}` : "—";
-  const ssh = s.ssh
-    ? `${s.ssh.mode} ${s.ssh.user}@${s.ssh.host ?? "(instance IP)"}:${s.ssh.port}, ${s.ssh.hostKeySha256.length} pinned key(s)`
-    : "—";
+/** Each check's summary text (the registry's own wording), "—" where the instance lacks it. */
+function checksText(s: InstanceSettings): string[] {
+  return ALL_CHECKS.map((check) => {
+    const own = (s as Readonly<Record<string, unknown>>)[check.name];
+    return own === undefined ? "—" : check.describe(own as Parameters<typeof check.describe>[0]);
+  });
+}
+
+function restartText(s: InstanceSettings): string {
   const r = s.restart;
-  const restart = `${r.method}, settle ${r.settleSeconds} s, poll ${r.pollSeconds} s × ${r.maxPolls}, cooldown ${r.cooldownMinutes} min`;
-  return { url, route53, ssh, restart };
+  return `${r.method}, settle ${r.settleSeconds} s, poll ${r.pollSeconds} s × ${r.maxPolls}, cooldown ${r.cooldownMinutes} min`;
 }
 
 function alarmText(alarm: Json | undefined): string {
@@ -206,19 +207,14 @@ export function summaryMarkdown(stack: SynthStack): string {
   out.push("", "### Instances and checks", "");
   out.push(
     ...table(
-      ["Region", "Instance", "URL", "Route 53", "SSH", "Restart", "CPU alarm"],
-      instances.map((i) => {
-        const c = checksText(i.settings);
-        return [
-          i.region,
-          `\`${i.settings.instanceId}\``,
-          c.url,
-          c.route53,
-          c.ssh,
-          c.restart,
-          alarmText(i.alarm),
-        ];
-      }),
+      ["Region", "Instance", ...ALL_CHECKS.map((check) => check.label), "Restart", "CPU alarm"],
+      instances.map((i) => [
+        i.region,
+        `\`${i.settings.instanceId}\``,
+        ...checksText(i.settings),
+        restartText(i.settings),
+        alarmText(i.alarm),
+      ]),
     ),
   );
   const types = [...new Set(resources.map((b) => b.type))].sort();

@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundleFunctions, type FunctionBundle } from "../../stacks/bundling";
-import type { FunctionName } from "../../stacks/function-catalog";
-import { readZip } from "../../stacks/zip";
+import { bundleFunctions, type FunctionBundle } from "../stacks/bundling";
+import type { FunctionName } from "../stacks/function-catalog";
+import { readZip } from "../stacks/zip";
 
 export type LambdaHandler = (event: unknown) => Promise<unknown>;
 
-const projectDir = join(__dirname, "..", "..");
+const projectDir = join(__dirname, "..");
 
 /**
  * Loads the handler out of the very zip the stack deploys. The file is extracted under the

@@ -7,11 +7,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { synthesize } from "../../main";
-import { parseConfig, type ResolvedConfig } from "../../stacks/config";
+import { synthesize } from "../main";
+import { parseConfig, type ResolvedConfig } from "../stacks/config";
 
 /** The project root, where cdktf.json (the committed example) lives. */
-export const PROJECT_DIR = resolve(__dirname, "..", "..");
+export const PROJECT_DIR = resolve(__dirname, "..");
 
 /** A resource or data source body as cdktf writes it. */
 export type TfBody = Record<string, unknown> & {

@@ -1,25 +1,22 @@
 /**
- * Local stand-ins on 127.0.0.1 for everything the six real handlers talk to, so
+ * Local stand-ins on 127.0.0.1 for everything the real handlers talk to, so
  * `npm run simulate` runs functions/<name>/index.ts unchanged:
  * - an HTTP server the instance's URL is redirected to (503 while the URL check is "down");
  * - a real ssh2 server behind a TCP relay that resets connections while SSH is "down";
- * - capture servers for the Slack webhook and the OpsGenie API;
+ * - a TCP listener that accepts connections (resets them while TCP is "down");
+ * - capture servers for the chat webhook and the pager's API;
  * - one fake AWS endpoint (Secrets Manager JSON, Route 53 REST-XML, EC2 query protocol) the SDK
  *   clients reach through AWS_ENDPOINT_URL_<SERVICE>, as DESIGN §5 promises they can.
  * The handlers' SDK clients and secret caches live for the whole process, so there is one
  * sandbox per process ({@link sandbox}), reconfigured by every scenario.
  */
-import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { type AddressInfo, createConnection, createServer as createTcpServer, type Socket } from "node:net";
 import { utils } from "ssh2";
-import { type CaptureServer, startCaptureServer } from "../../__tests__/helpers/capture-server";
-import {
-  generateEd25519KeyPair,
-  type RunningSshServer,
-  startSshServer,
-} from "../../__tests__/helpers/ssh-server";
-import type { CheckName } from "../../functions/shared/contracts";
+import type { CheckName } from "../contract/checks";
+import { fingerprintOf } from "../functions/ssh-check/fingerprint";
+import { type CaptureServer, startCaptureServer } from "./capture-server";
+import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "./ssh-server";
 
 /** One call the fake AWS endpoint answered. */
 export interface AwsCall {
@@ -37,8 +34,8 @@ export interface SandboxBehaviour {
   readonly downAlways: readonly CheckName[];
   /** EC2 error code answered to Reboot/Stop/StartInstances. @default none (accepted) */
   readonly restartError?: string;
-  /** HTTP status the Slack webhook answers. @default 200 */
-  readonly slackStatus?: number;
+  /** HTTP status the chat webhook answers. @default 200 */
+  readonly chatStatus?: number;
 }
 
 const HEALTHY: SandboxBehaviour = { downUntilRestart: [], downAlways: [] };
@@ -50,8 +47,12 @@ export interface Sandbox {
   readonly sshPort: number;
   /** OpenSSH SHA-256 fingerprint of the stand-in server's host key. */
   readonly sshFingerprint: string;
-  readonly slack: CaptureServer;
-  readonly opsgenie: CaptureServer;
+  /** Port of the TCP listener. */
+  readonly tcpPort: number;
+  /** The chat webhook (any chat service's shape is captured as sent). */
+  readonly chat: CaptureServer;
+  /** The pager API (OpsGenie, JSM and PagerDuty answer 202). */
+  readonly pager: CaptureServer;
   /** The fake AWS endpoint's base URL. */
   readonly awsUrl: string;
   /** Calls the fake AWS endpoint answered since the last configure(). */
@@ -60,8 +61,8 @@ export interface Sandbox {
   readonly appRequests: () => number;
   /** Secret values by name or ARN; unknown names answer ResourceNotFoundException. */
   readonly secrets: Map<string, string>;
-  /** The secret value a Slack webhook secret gets. */
-  readonly slackWebhookUrl: string;
+  /** The secret value a chat webhook secret gets. */
+  readonly chatWebhookUrl: string;
   /** The private key a command-mode SSH secret gets (its public key is the one the server accepts). */
   readonly sshPrivateKey: string;
   /** True once EC2 accepted a Reboot or Start since the last configure(). */
@@ -82,15 +83,12 @@ function closeServer(server: Server | ReturnType<typeof createTcpServer>): Promi
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** OpenSSH's `SHA256:` fingerprint of a public key. */
-export function fingerprintOf(publicKey: string): string {
+/** The fingerprint a pin of this public key would hold (the product's own helper). */
+function publicKeyFingerprint(publicKey: string): string {
   const parsed = utils.parseKey(publicKey);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error) throw new Error("cannot parse the generated host key");
-  const digest = createHash("sha256")
-    .update(key.getPublicSSH() as Buffer)
-    .digest("base64");
-  return `SHA256:${digest.replace(/=+$/, "")}`;
+  return fingerprintOf(key.getPublicSSH() as Buffer);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -167,9 +165,17 @@ export async function startSandbox(): Promise<Sandbox> {
   });
   const sshPort = await listen(relay);
 
-  // --- Slack and OpsGenie ----------------------------------------------------------------------
-  const slack = await startCaptureServer({ status: 200, body: "ok" });
-  const opsgenie = await startCaptureServer({
+  // --- a TCP service ----------------------------------------------------------------------------
+  const tcp = createTcpServer((socket) => {
+    socket.on("error", () => undefined);
+    if (isDown("tcp")) socket.resetAndDestroy();
+    else socket.end();
+  });
+  const tcpPort = await listen(tcp);
+
+  // --- chat and pager ---------------------------------------------------------------------------
+  const chat = await startCaptureServer({ status: 200, body: "ok" });
+  const pager = await startCaptureServer({
     status: 202,
     body: JSON.stringify({ result: "Request will be processed", took: 0.01, requestId: "simulated" }),
   });
@@ -271,14 +277,15 @@ export async function startSandbox(): Promise<Sandbox> {
   return {
     appUrl: `http://127.0.0.1:${appPort}`,
     sshPort,
-    sshFingerprint: fingerprintOf(hostKeys.public),
-    slack,
-    opsgenie,
+    sshFingerprint: publicKeyFingerprint(hostKeys.public),
+    tcpPort,
+    chat,
+    pager,
     awsUrl: `http://127.0.0.1:${awsPort}`,
     awsCalls,
     appRequests: () => appRequests,
     secrets,
-    slackWebhookUrl: `${slack.url}/services/T0000000/B0000000/simulated`,
+    chatWebhookUrl: `${chat.url}/services/T0000000/B0000000/simulated`,
     sshPrivateKey: userKeys.private,
     restarted: () => restarted,
     configure(next) {
@@ -286,9 +293,9 @@ export async function startSandbox(): Promise<Sandbox> {
       restarted = false;
       appRequests = 0;
       awsCalls.length = 0;
-      slack.reset();
-      opsgenie.reset();
-      if (next.slackStatus !== undefined) slack.reply({ status: next.slackStatus, body: "simulated outage" });
+      chat.reset();
+      pager.reset();
+      if (next.chatStatus !== undefined) chat.reply({ status: next.chatStatus, body: "simulated outage" });
     },
     async close() {
       for (const socket of relayed) socket.destroy();
@@ -297,10 +304,11 @@ export async function startSandbox(): Promise<Sandbox> {
       await Promise.all([
         closeServer(app),
         closeServer(relay),
+        closeServer(tcp),
         closeServer(aws),
         sshd.close(),
-        slack.close(),
-        opsgenie.close(),
+        chat.close(),
+        pager.close(),
       ]);
     },
   };

@@ -1,24 +1,24 @@
 /**
  * Runs the remediation workflow in aws-local-stepfunctions with every Task state replaced by a
  * local handler: Lambda tasks by the handler of the function named in `FunctionName` (stubs,
- * or real handlers such as the bundled zips), the lock writes by an in-memory table with
- * DynamoDB's conditional-update semantics, the instance-status poll by a scripted sequence.
- * Wait states and retry pauses are shortened; Task timeouts stay real.
- *
- * It lives beside the scripts (not under __tests__) because `npm run simulate` runs the same
- * executions; __tests__/helpers/workflow-harness.ts re-exports it for the tests.
+ * or real handlers such as the bundled zips), the lock and pause items by an in-memory table with
+ * DynamoDB's conditional-update semantics, the instance-status poll by a scripted sequence, the
+ * outcome metrics by a recorder. Wait states and retry pauses are shortened; Task timeouts stay
+ * real. Tests and `npm run simulate` run the same executions through it.
  */
 import { ExecutionError, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
-import { planWindows } from "../../functions/restart-instance/restart";
+import { CHECKS, type CheckName } from "../contract/checks";
 import type {
-  CheckName,
+  ElapsedEvent,
   InstanceSettings,
   PlanEvent,
   RestartEvent,
   WorkflowInput,
-} from "../../functions/shared/contracts";
-import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
-import type { AslDefinition, WorkflowOutput } from "../../stacks/workflow";
+} from "../contract/workflow";
+import { elapsedSeconds, planWindows } from "../functions/restart-instance/restart";
+import { FUNCTION_NAMES, type FunctionName } from "../stacks/function-catalog";
+import type { AslDefinition, WorkflowOutput } from "../stacks/workflow";
+import { instanceSettings } from "./fixtures";
 import "./promise-with-resolvers";
 
 /** One entry of an execution's event log (the package does not export the type itself). */
@@ -28,14 +28,14 @@ export type EventLog =
 /** What a Lambda handler is to the harness: the event in, the function's result out. */
 export type LambdaHandler = (event: unknown) => Promise<unknown> | unknown;
 
-/** The function names themselves as "ARNs", so a Task's FunctionName says which handler runs. */
-export const FUNCTION_ARNS = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, n])) as Record<
+/** The function names themselves as deployed names, so a Task's FunctionName says which handler runs. */
+export const FUNCTION_NAMES_AS_DEPLOYED = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, n])) as Record<
   FunctionName,
   string
 >;
 
 /**
- * The function a Task's FunctionName invokes: the bare name (FUNCTION_ARNS) or a deployed name or
+ * The function a Task's FunctionName invokes: the bare name or a deployed name or
  * ARN ending in `-<name>` (`first-line-eu-west-1-url-check`); no function name ends another.
  */
 export function functionNamed(functionName: string): FunctionName | undefined {
@@ -113,6 +113,17 @@ export class FakeLockTable {
     const item = this.items.get(instanceId);
     if (!item) return undefined;
     return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S]));
+  }
+
+  /** GetItem: the item as DynamoDB returns it (no Item when absent). */
+  getItem(params: { TableName: string; Key: Record<string, AttributeValue> }): { Item?: Item } {
+    if (params.TableName !== this.tableName) {
+      throw namedError("DynamoDB.ResourceNotFoundException", `no table ${params.TableName}`);
+    }
+    const key = params.Key.instanceId?.S;
+    if (key === undefined) throw namedError("DynamoDB.ValidationException", "the key is instanceId (S)");
+    const item = this.items.get(key);
+    return item ? { Item: jsonCopy(item) } : {};
   }
 
   updateItem(params: UpdateItemParams): { Attributes?: Item } {
@@ -238,31 +249,43 @@ function describeInstanceStatus(instanceId: string, status: InstanceStatus): unk
 /** A check result of the shape the check functions return. */
 export function checkResult(
   check: CheckName,
-  passed: boolean,
-  reason = passed ? "ok" : "failed",
+  status: "passed" | "failed" | "unavailable" = "passed",
+  reason = status === "passed" ? "ok" : status,
   durationMs = 12,
 ) {
-  return { check, passed, status: passed ? "passed" : "failed", reason, durationMs };
+  return { check, status, reason, durationMs };
 }
 
 /**
- * Stubs for all six functions: checks pass, restart-instance does the real plan arithmetic and
- * accepts every restart, the notifiers deliver.
+ * Stubs for every function: checks pass, restart-instance does the real plan and elapsed
+ * arithmetic and accepts every restart, the notifiers deliver.
  */
 export function defaultLambdas(): Record<FunctionName, LambdaHandler> {
-  const check = (name: CheckName) => () => checkResult(name, true);
+  const checks: Record<string, LambdaHandler> = Object.fromEntries(
+    CHECKS.map((check) => [check.functionName, () => checkResult(check.name)]),
+  );
   return {
-    "url-check": check("url"),
-    "route53-check": check("route53"),
-    "ssh-check": check("ssh"),
+    ...(checks as Record<(typeof CHECKS)[number]["functionName"], LambdaHandler>),
     "restart-instance": (event) => {
-      const e = event as PlanEvent | RestartEvent;
+      const e = event as PlanEvent | RestartEvent | ElapsedEvent;
       if (e.action === "plan") return planWindows(e);
+      if (e.action === "elapsed") return elapsedSeconds(e);
       return { instanceId: e.instanceId, action: e.action, accepted: true };
     },
-    "notify-slack": () => ({ delivered: true, target: "slack", statusCode: 200 }),
-    "alert-opsgenie": () => ({ delivered: true, target: "opsgenie", statusCode: 202 }),
+    "notify-chat": () => ({ delivered: true, target: "slack", statusCode: 200 }),
+    escalate: () => ({ delivered: true, target: "opsgenie", statusCode: 202 }),
   };
+}
+
+/** One PutMetricData the workflow sent. */
+export interface MetricWrite {
+  readonly namespace: string;
+  readonly data: readonly {
+    readonly name: string;
+    readonly value: number;
+    readonly unit: string;
+    readonly dimensions: Readonly<Record<string, string>>;
+  }[];
 }
 
 // --- running ----------------------------------------------------------------------------------------
@@ -283,6 +306,8 @@ export interface RunOptions {
   readonly ec2Statuses?: readonly InstanceStatus[];
   /** Shared between runs to test the lock. @default a new empty table */
   readonly lockTable?: FakeLockTable;
+  /** An error name PutMetricData fails with (the workflow must carry on). @default none */
+  readonly metricsError?: string;
   /** Milliseconds every Wait state and retry pause lasts. @default 0 */
   readonly waitMs?: number;
   /** Execution name; the execution ARN ends with it. @default "run-1" */
@@ -314,6 +339,8 @@ export interface RunResult {
   /** Names of the states entered, in order. */
   readonly states: readonly string[];
   readonly lockTable: FakeLockTable;
+  /** The outcome metrics the workflow wrote. */
+  readonly metrics: readonly MetricWrite[];
   /** Calls to one function. */
   callsTo(fn: FunctionName): readonly LambdaCall[];
 }
@@ -345,6 +372,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
       options.executionName ?? "run-1"
     }`;
   const calls: LambdaCall[] = [];
+  const metrics: MetricWrite[] = [];
   let polls = 0;
 
   const handlers: Record<string, (input: unknown) => Promise<never>> = {};
@@ -378,6 +406,31 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
       };
     } else if (state.Resource === "arn:aws:states:::dynamodb:updateItem") {
       handlers[name] = async (input) => lockTable.updateItem(input as UpdateItemParams) as never;
+    } else if (state.Resource === "arn:aws:states:::dynamodb:getItem") {
+      handlers[name] = async (input) => lockTable.getItem(input as UpdateItemParams) as never;
+    } else if (state.Resource === "arn:aws:states:::aws-sdk:cloudwatch:putMetricData") {
+      handlers[name] = async (input) => {
+        if (options.metricsError) throw namedError(options.metricsError);
+        const params = input as {
+          Namespace: string;
+          MetricData: {
+            MetricName: string;
+            Value: number;
+            Unit: string;
+            Dimensions: { Name: string; Value: string }[];
+          }[];
+        };
+        metrics.push({
+          namespace: params.Namespace,
+          data: params.MetricData.map((d) => ({
+            name: d.MetricName,
+            value: d.Value,
+            unit: d.Unit,
+            dimensions: Object.fromEntries(d.Dimensions.map((x) => [x.Name, x.Value])),
+          })),
+        });
+        return {} as never;
+      };
     } else if (state.Resource === "arn:aws:states:::aws-sdk:ec2:describeInstanceStatus") {
       handlers[name] = async (input) => {
         const params = input as { InstanceIds: string[]; IncludeAllInstances: boolean };
@@ -425,6 +478,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
     executionArn,
     calls,
     lockTable,
+    metrics,
     states,
     callsTo: (fn: FunctionName) => calls.filter((c) => c.fn === fn),
   };
@@ -442,39 +496,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 
 // --- inputs ------------------------------------------------------------------------------------------
 
-/** Instance settings with all three checks and the DESIGN defaults, adjusted by `overrides`. */
-export function instanceSettings(overrides: Partial<InstanceSettings> = {}): InstanceSettings {
-  return {
-    instanceId: "i-0123456789abcdef0",
-    region: "eu-west-1",
-    url: { address: "https://eu.example.com/health", timeoutSeconds: 10, expectStatus: "200-399" },
-    route53: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: 0.5 },
-    ssh: {
-      host: "203.0.113.10",
-      port: 22,
-      user: "ec2-user",
-      hostKeySha256: ["SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw"],
-      mode: "handshake",
-      command: "true",
-      timeoutSeconds: 15,
-    },
-    restart: {
-      method: "reboot",
-      settleSeconds: 90,
-      pollSeconds: 15,
-      maxWaitSeconds: 600,
-      maxPolls: 40,
-      cooldownMinutes: 30,
-    },
-    notifications: {
-      slackWebhookSecret: "first-line/slack-webhook",
-      opsgenieApiKeySecret: "first-line/opsgenie-api-key",
-      opsgenieApiUrl: "https://api.opsgenie.com",
-      opsgeniePriority: "P2",
-    },
-    ...overrides,
-  };
-}
+export { instanceSettings } from "./fixtures";
 
 /** The state machine input the rule's target would send for these settings. */
 export function workflowInput(instance: InstanceSettings = instanceSettings()): WorkflowInput {

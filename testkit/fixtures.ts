@@ -1,0 +1,48 @@
+/**
+ * Fixtures every test and tool builds its inputs from: one instance's resolved settings with every
+ * check and the DESIGN defaults. Change a field with `overrides`; leave a check out by setting it
+ * to undefined (it disappears through JSON, as EventBridge delivers the input).
+ */
+import type { InstanceSettings } from "../contract/workflow";
+
+/** A fingerprint pinned by the fixture (any valid OpenSSH SHA-256 form). */
+export const FIXTURE_FINGERPRINT = "SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw";
+
+export function instanceSettings(overrides: Partial<InstanceSettings> = {}): InstanceSettings {
+  return {
+    instanceId: "i-0123456789abcdef0",
+    region: "eu-west-1",
+    url: { address: "https://eu.example.com/health", timeoutSeconds: 10, expectStatus: "200-399" },
+    route53: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: 0.5 },
+    ssh: {
+      host: "203.0.113.10",
+      port: 22,
+      user: "ec2-user",
+      hostKeySha256: [FIXTURE_FINGERPRINT],
+      mode: "handshake",
+      command: "true",
+      timeoutSeconds: 15,
+      inVpc: false,
+    },
+    tcp: { host: "203.0.113.10", port: 5432, timeoutSeconds: 5, inVpc: false },
+    restart: {
+      method: "reboot",
+      settleSeconds: 90,
+      pollSeconds: 15,
+      maxWaitSeconds: 600,
+      maxPolls: 40,
+      cooldownMinutes: 30,
+    },
+    notifications: {
+      chat: { type: "slack", webhookSecret: "first-line/slack-webhook" },
+      escalation: {
+        type: "opsgenie",
+        secret: "first-line/opsgenie-api-key",
+        apiUrl: "https://api.opsgenie.com",
+        priority: "P2",
+      },
+      chatOn: ["restarting", "recovered", "escalated"],
+    },
+    ...overrides,
+  };
+}
