@@ -1,6 +1,8 @@
-import type { CheckRun } from "../../functions/shared/contracts";
+import type { CheckRun, NotificationEvent } from "../../contract/workflow";
+import { truncate } from "../../contract/text";
 import { InvalidInputError } from "../../functions/shared/errors";
 import {
+  buildNotice,
   describeRun,
   executionConsoleUrl,
   firstFailure,
@@ -9,7 +11,6 @@ import {
   MAX_REASON_CHARS,
   parseNotificationEvent,
   restartDuration,
-  truncate,
 } from "../../functions/shared/message";
 import escalated from "../fixtures/events/notification-escalated.json";
 import recovered from "../fixtures/events/notification-recovered.json";
@@ -24,11 +25,18 @@ function problemsOf(event: unknown): readonly string[] {
   throw new Error("expected parseNotificationEvent to throw");
 }
 
-const run = (url: string, route53: string, ssh: string, reasons: Partial<Record<string, string>> = {}) =>
+const run = (
+  url: string,
+  route53: string,
+  ssh: string,
+  reasons: Partial<Record<string, string>> = {},
+  tcp = "skipped",
+) =>
   ({
     url: { status: url, reason: reasons.url },
     route53: { status: route53, reason: reasons.route53 },
     ssh: { status: ssh, reason: reasons.ssh },
+    tcp: { status: tcp, reason: reasons.tcp },
   }) as CheckRun;
 
 describe("formatDuration", () => {
@@ -87,16 +95,12 @@ describe("restartDuration", () => {
 });
 
 describe("firstFailure", () => {
-  it("picks the first failed check in the order url, route53, ssh", () => {
+  it("picks the first check that did not pass, in the order of the checks", () => {
     const result = firstFailure(
       run("passed", "failed", "failed", { route53: "0 of 8 checkers healthy", ssh: "refused" }),
     );
 
-    expect(result).toEqual({
-      check: "route53",
-      label: "Route 53 health check",
-      reason: "0 of 8 checkers healthy",
-    });
+    expect(result).toEqual({ check: "route53", label: "Route 53", reason: "0 of 8 checkers healthy" });
   });
 
   it("ignores skipped and not-run checks", () => {
@@ -107,23 +111,26 @@ describe("firstFailure", () => {
     });
   });
 
-  it("is undefined when nothing failed", () => {
+  it("is undefined when nothing failed, or there was no run", () => {
     expect(firstFailure(run("passed", "skipped", "passed"))).toBeUndefined();
+    expect(firstFailure(undefined)).toBeUndefined();
   });
 
-  it("picks an unavailable check too: it is why a check-unavailable escalation happened", () => {
-    const reason =
-      "Route 53 API: GetHealthCheckStatus of abc failed: throttled (Throttling) after 3 attempts";
+  it("picks an unavailable check too, saying it could not run: it is why check-unavailable escalated", () => {
+    const reason = "Route 53 API: GetHealthCheckStatus of abc failed: throttled (Throttling) after 3 attempts";
 
     expect(firstFailure(run("passed", "unavailable", "not-run", { route53: reason }))).toEqual({
       check: "route53",
-      label: "Route 53 health check",
-      reason,
+      label: "Route 53",
+      reason: `could not run: ${reason}`,
     });
   });
 
-  it("says so when a failed check carries no reason", () => {
+  it("says so when a failed check carries no reason, and cuts a very long one", () => {
     expect(firstFailure(run("failed", "not-run", "not-run"))?.reason).toBe("no reason given");
+    expect(firstFailure(run("failed", "not-run", "not-run", { url: "x".repeat(30_000) }))?.reason).toHaveLength(
+      MAX_REASON_CHARS,
+    );
   });
 });
 
@@ -131,7 +138,7 @@ describe("describeRun", () => {
   it("lists every check in order with its status and the reason of checks that ran", () => {
     expect(
       describeRun(run("passed", "failed", "not-run", { url: "HTTP 200", route53: "1 of 8 healthy" })),
-    ).toBe("URL passed (HTTP 200); Route 53 health check failed (1 of 8 healthy); SSH not-run");
+    ).toBe("URL passed (HTTP 200); Route 53 failed (1 of 8 healthy); SSH not-run; TCP skipped");
   });
 
   it("shows an unavailable check's reason, which names the dependency", () => {
@@ -142,7 +149,7 @@ describe("describeRun", () => {
         }),
       ),
     ).toBe(
-      "URL passed; Route 53 health check skipped; SSH unavailable (Secrets Manager: secret k could not be read: access denied)",
+      "URL passed; Route 53 skipped; SSH unavailable (Secrets Manager: secret k could not be read: access denied); TCP skipped",
     );
   });
 });
@@ -160,7 +167,7 @@ describe("executionConsoleUrl", () => {
   });
 });
 
-describe("truncate", () => {
+describe("truncate (contract/text)", () => {
   it("keeps text that fits", () => {
     expect(truncate("abc", 3)).toBe("abc");
   });
@@ -194,71 +201,78 @@ describe("isIsoInstant", () => {
 });
 
 describe("parseNotificationEvent", () => {
-  it("accepts the recovered fixture and keeps its facts", () => {
-    const event = parseNotificationEvent(recovered);
-
-    expect(event).toEqual(recovered);
-  });
-
-  it("accepts the escalated fixture and keeps its facts", () => {
+  it("accepts the recovered and escalated fixtures and keeps their facts", () => {
+    expect(parseNotificationEvent(recovered)).toEqual(recovered);
     expect(parseNotificationEvent(escalated)).toEqual(escalated);
   });
 
   it("lists every problem with its path", () => {
     const problems = problemsOf({
       ...recovered,
-      instanceId: "web-1",
-      executionArn: "arn:aws:lambda:eu-west-1:123456789012:function:x",
-      outcome: "healthy",
-      runs: { first: { ...recovered.runs.first, ssh: { status: "unknown" } } },
-      notifications: { ...recovered.notifications, opsgeniePriority: "P9" },
+      event: "healthy",
+      report: {
+        ...recovered.report,
+        instanceId: "web-1",
+        runs: { first: { ...recovered.report.runs.first, ssh: { status: "unknown" } } },
+      },
+      context: {
+        ...recovered.context,
+        executionArn: "arn:aws:lambda:eu-west-1:123456789012:function:x",
+        notifications: {
+          ...recovered.context.notifications,
+          escalation: { ...recovered.context.notifications.escalation, priority: "P9" },
+        },
+      },
     });
 
     expect(problems).toEqual([
-      'instanceId: "web-1" is not an EC2 instance id',
-      'executionArn: "arn:aws:lambda:eu-west-1:123456789012:function:x" is not a Step Functions execution ARN',
-      'outcome: expected one of "recovered", "escalated", got "healthy"',
-      'runs.first.ssh.status: expected one of "passed", "failed", "unavailable", "skipped", "not-run", got "unknown"',
-      'notifications.opsgeniePriority: expected one of "P1", "P2", "P3", "P4", "P5", got "P9"',
+      'event: expected one of "restarting", "recovered", "escalated", "paused", got "healthy"',
+      'report.instanceId: "web-1" is not an EC2 instance id (i- followed by 8 or 17 hex digits)',
+      'report.runs.first.ssh.status: expected one of "passed", "failed", "unavailable", "skipped", "not-run", got "unknown"',
+      'context.executionArn: "arn:aws:lambda:eu-west-1:123456789012:function:x" is not a Step Functions execution ARN',
+      'context.notifications.escalation.priority: expected one of "P1", "P2", "P3", "P4", "P5", got "P9"',
     ]);
   });
 
-  it("requires a reason when the outcome is escalated", () => {
-    const { reason: _reason, ...withoutReason } = escalated;
+  it("requires a reason when the event is an escalation", () => {
+    const { reason: _reason, ...report } = escalated.report;
 
-    expect(problemsOf(withoutReason)).toEqual(["reason: required when outcome is escalated"]);
+    expect(problemsOf({ ...escalated, report })).toEqual(["report.reason: required when the event is escalated"]);
   });
 
-  it("requires the first run and its three checks", () => {
-    expect(problemsOf({ ...recovered, runs: { first: { url: { status: "passed" } } } })).toEqual([
-      "runs.first.route53: expected an object, got nothing",
-      "runs.first.ssh: expected an object, got nothing",
-    ]);
-  });
-
-  it("refuses an OpsGenie API URL that would send the key in clear text", () => {
+  it("requires every check of a run", () => {
     expect(
-      problemsOf({
-        ...escalated,
-        notifications: { ...escalated.notifications, opsgenieApiUrl: "http://api.opsgenie.com" },
-      }),
-    ).toEqual(["notifications.opsgenieApiUrl: must be an https URL (http only on 127.0.0.1/localhost)"]);
+      problemsOf({ ...recovered, report: { ...recovered.report, runs: { first: { url: { status: "passed" } } } } }),
+    ).toEqual([
+      "report.runs.first.route53: required (a check's outcome)",
+      "report.runs.first.ssh: required (a check's outcome)",
+      "report.runs.first.tcp: required (a check's outcome)",
+    ]);
   });
 
-  it("cuts a very long check reason (a Lambda error's Cause) instead of rejecting the event", () => {
-    const cause = "x".repeat(30_000);
-    const event = parseNotificationEvent({
-      ...escalated,
-      runs: { first: { ...escalated.runs.first, url: { status: "failed", reason: cause } } },
-    });
+  it("refuses a pager API URL that would send the key in clear text", () => {
+    const notifications = {
+      ...escalated.context.notifications,
+      escalation: { ...escalated.context.notifications.escalation, apiUrl: "http://api.opsgenie.com" },
+    };
 
-    expect(event.runs.first.url.reason).toHaveLength(MAX_REASON_CHARS);
-    expect(event.runs.second).toBeUndefined();
+    expect(problemsOf({ ...escalated, context: { ...escalated.context, notifications } })).toEqual([
+      expect.stringMatching(/^context\.notifications\.escalation\.apiUrl: "http:\/\/api\.opsgenie\.com" is not an https/),
+    ]);
+  });
+
+  it("accepts a very long check reason (a Lambda error's Cause): messages cut it, delivery goes on", () => {
+    const cause = "x".repeat(30_000);
+    const report = { ...escalated.report, runs: { first: { ...escalated.report.runs.first, url: { status: "failed", reason: cause } } } };
+
+    expect(parseNotificationEvent({ ...escalated, report }).report.runs.first?.url.reason).toBe(cause);
   });
 
   it("rejects a restart time that is not an ISO-8601 instant", () => {
-    expect(problemsOf({ ...recovered, restart: { ...recovered.restart, backOnlineAt: "soon" } })).toEqual([
-      'restart.backOnlineAt: "soon" is not an ISO-8601 instant',
+    const report = { ...recovered.report, restart: { ...recovered.report.restart, backOnlineAt: "soon" } };
+
+    expect(problemsOf({ ...recovered, report })).toEqual([
+      'report.restart.backOnlineAt: "soon" is not an ISO-8601 instant (2026-11-24T03:10:00Z)',
     ]);
   });
 
@@ -266,3 +280,80 @@ describe("parseNotificationEvent", () => {
     expect(problemsOf([recovered])).toEqual(["event: expected an object, got a list"]);
   });
 });
+
+describe("buildNotice", () => {
+  const notice = (event: unknown) => buildNotice(parseNotificationEvent(event));
+
+  it("names region, instance, first failed check with its reason, restart duration and the execution link", () => {
+    const n = notice(recovered);
+
+    expect(n.title).toBe("i-0123456789abcdef0 in eu-west-1 recovered after a restart");
+    expect(n.facts).toEqual([
+      { label: "Region", value: "eu-west-1" },
+      { label: "Instance", value: "i-0123456789abcdef0" },
+      { label: "Failed first", value: "Route 53: 1 of 8 checkers report Success (need 50%)" },
+      { label: "Restart took", value: "2 min 35 s (reboot)" },
+    ]);
+    expect(n.link.url).toBe(executionConsoleUrl("eu-west-1", recovered.context.executionArn));
+    expect(n.summary).toContain(n.link.url);
+  });
+
+  it("states the escalation reason in words and tells the whole story in the description", () => {
+    const n = notice(escalated);
+
+    expect(n.title).toBe("i-0fedcba9876543210 in us-east-2 escalated: checks still fail after the restart");
+    expect(n.description.split("\n")).toEqual([
+      "i-0fedcba9876543210 in us-east-2 escalated: checks still fail after the restart.",
+      "",
+      `Alarm: ${escalated.context.alarmName}`,
+      "Failed first: URL: HTTP 503 from https://us.example.com/health",
+      "Restart took: 4 min 12 s (stop-start)",
+      "Checks before the restart: URL failed (HTTP 503 from https://us.example.com/health); Route 53 not-run; SSH not-run; TCP skipped",
+      "Checks after the restart: URL failed (timed out after 10 s); Route 53 not-run; SSH skipped; TCP skipped",
+      `Execution: ${executionConsoleUrl("us-east-2", escalated.context.executionArn)}`,
+    ]);
+    expect(n.alias).toBe("first-line:us-east-2:i-0fedcba9876543210");
+    expect(n.tags).toEqual(["first-line", "us-east-2", "escalated", "checks-failed-after-restart"]);
+    expect(n.details).toMatchObject({
+      reason: "checks-failed-after-restart",
+      firstFailedCheck: "url",
+      "run1.url.status": "failed",
+      "run2.url.reason": "timed out after 10 s",
+      restartMethod: "stop-start",
+    });
+    for (const value of Object.values(n.details)) expect(typeof value).toBe("string");
+  });
+
+  it("announces a restart before it happens, with the check that did not pass", () => {
+    const { outcome: _o, restart: _r, runs, ...report } = recovered.report;
+    const n = notice({ ...recovered, event: "restarting", report: { ...report, runs: { first: runs.first }, restart: { method: "reboot" } } });
+
+    expect(n.title).toBe("Restarting i-0123456789abcdef0 in eu-west-1: Route 53 check did not pass");
+    expect(n.facts).toContainEqual({ label: "Restart", value: "reboot" });
+  });
+
+  it("says an alarm met a pause: until when, why and by whom", () => {
+    const report = {
+      instanceId: "i-0123456789abcdef0",
+      region: "eu-west-1",
+      runs: {},
+      outcome: "paused",
+      pause: { pausedUntil: "2026-11-24T05:00:00Z", reason: "kernel upgrade", pausedBy: "alice" },
+    };
+    const n = notice({ ...recovered, event: "paused", report });
+
+    expect(n.title).toBe(
+      "i-0123456789abcdef0 in eu-west-1 alarmed while paused until 2026-11-24T05:00:00Z: nothing done",
+    );
+    expect(n.facts).toContainEqual({ label: "Reason", value: "kernel upgrade (by alice)" });
+  });
+
+  it("says the restart duration is unknown when the workflow did not record it", () => {
+    const { restart: _r, ...report } = recovered.report;
+    const n = notice({ ...recovered, report: { ...report, restart: { method: "reboot", requestedAt: "2026-11-24T03:10:05Z" } } });
+
+    expect(n.facts).toContainEqual({ label: "Restart took", value: "unknown (reboot)" });
+  });
+});
+
+export type { NotificationEvent };

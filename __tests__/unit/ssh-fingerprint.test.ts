@@ -1,5 +1,6 @@
 import { utils } from "ssh2";
-import { FINGERPRINT, fingerprintOf } from "../../functions/ssh-check/fingerprint";
+import { FINGERPRINT } from "../../contract/identifiers";
+import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
 import { generateEd25519KeyPair } from "../../testkit/ssh-server";
 
 // Public keys and the fingerprints `ssh-keygen -lf` printed for them (OpenSSH 9), so the

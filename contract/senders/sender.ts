@@ -17,6 +17,8 @@ export interface Notice {
   readonly description: string;
   /** Short labelled facts for a chat card (Region, Instance, Failed first, Restart took). */
   readonly facts: readonly { readonly label: string; readonly value: string }[];
+  /** The alarm that started it all. */
+  readonly alarmName: string;
   /** The execution in the Step Functions console. */
   readonly link: { readonly label: string; readonly url: string };
   /** De-duplication key, stable per region and instance: a repeat updates the open alert. */

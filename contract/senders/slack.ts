@@ -16,13 +16,17 @@ export function slackMessage(notice: Notice) {
     text: truncate(`*${escapeMrkdwn(label)}*\n${escapeMrkdwn(value)}`, SLACK_LIMITS.field),
   });
   return {
-    text: truncate(notice.summary, SLACK_LIMITS.text),
+    // The top-level text is mrkdwn too: a check reason must not @-mention a channel from it.
+    text: escapeMrkdwn(truncate(notice.summary, SLACK_LIMITS.text)),
     blocks: [
       { type: "header", text: { type: "plain_text", text: truncate(notice.title, SLACK_LIMITS.header) } },
       { type: "section", fields: notice.facts.map((f) => field(f.label, f.value)) },
       {
         type: "context",
-        elements: [{ type: "mrkdwn", text: `<${notice.link.url}|${escapeMrkdwn(notice.link.label)}>` }],
+        elements: [
+          { type: "mrkdwn", text: truncate(`Alarm ${escapeMrkdwn(notice.alarmName)}`, SLACK_LIMITS.field) },
+          { type: "mrkdwn", text: `<${notice.link.url}|${escapeMrkdwn(notice.link.label)}>` },
+        ],
       },
     ],
   };

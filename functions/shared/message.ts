@@ -9,6 +9,7 @@ import { instanceIdField, regionField } from "../../contract/identifiers";
 import { CHAT_EVENTS, NOTIFICATION_INPUT } from "../../contract/notifications";
 import { RESTART_METHODS } from "../../contract/restart";
 import type { Notice } from "../../contract/senders/sender";
+import { truncate } from "../../contract/text";
 import {
   CHECK_STATUSES,
   type CheckRun,
@@ -49,7 +50,10 @@ export function isIsoInstant(value: string): boolean {
 /** An instant the workflow wrote (`$$.State.EnteredTime`, a pause's expiry). */
 export const instantField = text({ test: isIsoInstant, what: "an ISO-8601 instant (2026-11-24T03:10:00Z)" });
 
-const reasonText = text({ what: "a reason" });
+/** Longest check reason shown. Longer ones (a Lambda error's Cause) are cut, not rejected. */
+export const MAX_REASON_CHARS = 1000;
+
+const reasonText = text({ what: "a reason", maxLength: 65_536 });
 const checkOutcome = object(
   {
     status: oneOf(CHECK_STATUSES),
@@ -139,7 +143,7 @@ export function firstFailure(
   return {
     check,
     label: checkLabel(check),
-    reason: `${status === "unavailable" ? "could not run: " : ""}${reason || "no reason given"}`,
+    reason: `${status === "unavailable" ? "could not run: " : ""}${reason ? truncate(reason, MAX_REASON_CHARS) : "no reason given"}`,
   };
 }
 
@@ -148,7 +152,7 @@ export function describeRun(run: CheckRun): string {
   return CHECK_NAMES.map((name) => {
     const { status, reason } = run[name];
     const shown = status === "failed" || status === "passed" || status === "unavailable" ? reason : undefined;
-    return `${checkLabel(name)} ${status}${shown ? ` (${shown})` : ""}`;
+    return `${checkLabel(name)} ${status}${shown ? ` (${truncate(shown, MAX_REASON_CHARS)})` : ""}`;
   }).join("; ");
 }
 
@@ -258,6 +262,7 @@ export function buildNotice(input: NotificationEvent): Notice {
       .join(" ")} Execution: ${consoleUrl}`,
     description,
     facts,
+    alarmName: context.alarmName,
     link: { label: "Open the Step Functions execution", url: consoleUrl },
     alias: alertAlias(region, instanceId),
     source: instanceId,

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { parseExpectStatus, type StatusSpec, statusMatches } from "../../functions/url-check/status";
+import { parseExpectStatus, type StatusSpec, statusMatches } from "../../contract/expect-status";
 
 function spec(text: string): StatusSpec {
   const parsed = parseExpectStatus(text);
