@@ -201,21 +201,23 @@ describe("restart-instance: invalid input", () => {
     const problems = await problemsOf({ instanceId: "i-123", region: "Europe", action: "reboot" });
 
     expect(problems).toEqual([
-      'instanceId: "i-123" is not an EC2 instance id',
-      'region: "Europe" is not an AWS region name',
+      'instanceId: "i-123" is not an EC2 instance id (i- followed by 8 or 17 hex digits)',
+      'region: "Europe" is not an AWS region name (e.g. eu-west-1)',
     ]);
   });
 
   it("rejects an unknown action with no EC2 call", async () => {
     const problems = await problemsOf({ instanceId: INSTANCE, region: "eu-west-1", action: "terminate" });
 
-    expect(problems).toEqual(['action: expected one of "reboot", "stop", "start", "plan", got "terminate"']);
+    expect(problems).toEqual([
+      'action: expected one of "reboot", "stop", "start", "plan", "elapsed", got "terminate"',
+    ]);
   });
 
   it("rejects an event without an instance id (started by hand) with no EC2 call", async () => {
     const problems = await problemsOf({ region: "eu-west-1", action: "reboot" });
 
-    expect(problems).toEqual(["instanceId: expected a non-empty string, got nothing"]);
+    expect(problems).toEqual(["instanceId: required (an EC2 instance id (i- followed by 8 or 17 hex digits))"]);
   });
 
   it.each([
@@ -240,7 +242,7 @@ describe("restart-instance: invalid input", () => {
 
     expect(problems).toEqual([
       "lockSeconds: expected a whole number, got 1.5",
-      "cooldownMinutes: must be >= 0, got -1",
+      "cooldownMinutes: must be at least 0, got -1",
     ]);
   });
 
@@ -252,7 +254,7 @@ describe("restart-instance: invalid input", () => {
       cooldownMinutes: 30,
     });
 
-    expect(problems).toEqual([`lockSeconds: must be <= ${365 * 24 * 3600}, got ${365 * 24 * 3600 + 1}`]);
+    expect(problems).toEqual([`lockSeconds: must be at most ${365 * 24 * 3600}, got ${365 * 24 * 3600 + 1}`]);
   });
 
   it("the deployed handler rejects a non-object event before building any EC2 call", async () => {

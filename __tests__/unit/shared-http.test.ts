@@ -1,5 +1,6 @@
-import { DeliveryFailedError } from "../../functions/shared/errors";
-import { type Fetch, type FetchInit, isAllowedEndpoint, postJson } from "../../functions/shared/http";
+import { isAllowedEndpoint } from "../../contract/notifications";
+import { DeliveryFailedError, DeliveryRejectedError } from "../../functions/shared/errors";
+import { type Fetch, type FetchInit, postJson } from "../../functions/shared/http";
 import { redact } from "../../functions/shared/log";
 
 function answering(status: number, body = ""): { fetch: Fetch; calls: [string, FetchInit][] } {
@@ -19,9 +20,9 @@ const hanging: Fetch = (_url, init) =>
     );
   });
 
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
+async function failureOf(promise: Promise<unknown>, kind = DeliveryFailedError): Promise<Error> {
   const error = await promise.catch((err: unknown) => err);
-  expect(error).toBeInstanceOf(DeliveryFailedError);
+  expect(error).toBeInstanceOf(kind);
   return error as Error;
 }
 
@@ -46,7 +47,22 @@ describe("postJson", () => {
     expect(JSON.parse(init?.body ?? "")).toEqual({ message: "hi", tags: ["a"] });
   });
 
-  it.each([199, 301, 400, 404, 429, 500, 503])("throws DeliveryFailed on HTTP %i", async (status) => {
+  it.each([400, 401, 403, 404, 413])(
+    "throws DeliveryRejected on HTTP %i: the service refused this message, retrying would not help",
+    async (status) => {
+      const { fetch } = answering(status, "invalid_payload");
+
+      const error = await failureOf(
+        postJson({ target: "slack", url: "https://hooks.example.com/x", body: {}, fetch }),
+        DeliveryRejectedError,
+      );
+
+      expect(error.name).toBe("DeliveryRejected");
+      expect(error.message).toBe(`slack answered HTTP ${status}: invalid_payload`);
+    },
+  );
+
+  it.each([199, 301, 429, 500, 503])("throws DeliveryFailed (retried) on HTTP %i", async (status) => {
     const { fetch } = answering(status, "invalid_payload");
 
     const error = await failureOf(
@@ -129,13 +145,13 @@ describe("postJson", () => {
 
   it("scrubs registered secrets from a receiver's error body", async () => {
     redact("tok3n-echoed-by-server");
-    const { fetch } = answering(400, "invalid token tok3n-echoed-by-server");
+    const { fetch } = answering(500, "invalid token tok3n-echoed-by-server");
 
     const error = await failureOf(
       postJson({ target: "slack", url: "https://hooks.example.com/x", body: {}, fetch }),
     );
 
-    expect(error.message).toBe("slack answered HTTP 400: invalid token [redacted]");
+    expect(error.message).toBe("slack answered HTTP 500: invalid token [redacted]");
   });
 });
 

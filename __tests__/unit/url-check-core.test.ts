@@ -40,7 +40,6 @@ describe("runUrlCheck with a substituted transport", () => {
     const result = await runUrlCheck(settings, { get });
 
     expect(result).toMatchObject({
-      passed: false,
       reason: "DNS lookup failed for eu.example.com",
       details: { finalUrl: "https://eu.example.com/health", redirects: 0 },
     });
@@ -61,7 +60,6 @@ describe("runUrlCheck with a substituted transport", () => {
       "https://www.example.com/c?x=1",
     ]);
     expect(result).toMatchObject({
-      passed: true,
       details: { finalUrl: "https://www.example.com/c?x=1", statusCode: 200, redirects: 2 },
     });
   });
@@ -71,7 +69,7 @@ describe("runUrlCheck with a substituted transport", () => {
 
     const result = await runUrlCheck({ ...settings, expectStatus: "200-299" }, { get });
 
-    expect(result).toMatchObject({ passed: false, reason: "status 302 not in 200-299" });
+    expect(result).toMatchObject({ status: "failed", reason: "status 302 not in 200-299" });
   });
 
   it("fails on a redirect to a scheme it must not follow, without requesting it", async () => {
@@ -82,7 +80,6 @@ describe("runUrlCheck with a substituted transport", () => {
     const result = await runUrlCheck(settings, { get });
 
     expect(result).toMatchObject({
-      passed: false,
       reason: "redirect to unsupported scheme file: (file:///etc/passwd)",
     });
     expect(requested).toEqual(["https://eu.example.com/health"]);
@@ -94,7 +91,6 @@ describe("runUrlCheck with a substituted transport", () => {
     const result = await runUrlCheck(settings, { get });
 
     expect(result).toMatchObject({
-      passed: false,
       reason: 'redirect 307 has an invalid Location "http://[::1"',
     });
   });
@@ -104,7 +100,7 @@ describe("runUrlCheck with a substituted transport", () => {
 
     const result = await runUrlCheck({ ...settings, timeoutSeconds: 0.05 }, { get });
 
-    expect(result).toMatchObject({ passed: false, reason: "timed out after 0.05 s" });
+    expect(result).toMatchObject({ status: "failed", reason: "timed out after 0.05 s" });
   });
 
   it("reports durationMs from the injected clock, rounded", async () => {
