@@ -14,6 +14,8 @@ export type SubPath = readonly (string | number)[];
 export interface Problem {
   readonly path: SubPath;
   readonly message: string;
+  /** The field whose value made this a problem (a rule across fields), so the config can say where it was set. */
+  readonly because?: string;
 }
 
 /** What the rule is, as data, for code that must render it elsewhere (the workflow's Choice rules). */
@@ -116,10 +118,8 @@ export function decimal(
       if (typeof value !== "number" || !Number.isFinite(value)) {
         return at(`expected a number, got ${describeValue(value)}`);
       }
-      if (minExclusive ? value <= min : value < min) {
-        return at(`must be ${minExclusive ? "more than" : "at least"} ${min}, got ${value}`);
-      }
-      if (value > max) return at(`must be at most ${max}, got ${value}`);
+      if ((minExclusive ? value <= min : value < min) || value > max)
+        return at(`${value} is not ${options.what}`);
       return ok;
     },
   };

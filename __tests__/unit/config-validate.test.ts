@@ -24,7 +24,7 @@ describe("the error", () => {
     expect(error.message.split("\n")).toEqual([
       "Invalid first-line configuration (configuration): 2 problems; fix them and run again:",
       '  - stackName: "First" is not a stack name (1-20 characters: lower-case letters, digits, dashes)',
-      `  - ${EU0_PATH}.instanceId: "i-123" is not an EC2 instance id (expected i- followed by 8 or 17 hex digits)`,
+      `  - ${EU0_PATH}.instanceId: "i-123" is not an EC2 instance id (i- followed by 8 or 17 hex digits)`,
     ]);
   });
 
@@ -48,9 +48,9 @@ describe("the error", () => {
     expect(problems).toEqual([
       'defaults.alarm.treshold: unknown key (did you mean "threshold"?)',
       "defaults.logs.retentionDays: 10 is not a CloudWatch Logs retention (one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)",
-      'regions.us-east-1.instances[0].url: "ftp://us.example.com" is not an absolute http:// or https:// URL',
+      'regions.us-east-1.instances[0].url: "ftp://us.example.com" is not an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state)',
       'regions.eu-west-1.instances[1].instanceId: duplicate instance "i-0123456789abcdef0", already configured at regions.eu-west-1.instances[0].instanceId; an instance may appear once (remove one of them)',
-      'regions.ap-southeast-2.instances[0]: has no check: give it a "url", a "route53HealthCheckId" or an "ssh" block with "hostKeySha256"',
+      'regions.ap-southeast-2.instances[0]: has no check: give it a "url", a "route53HealthCheckId", an "ssh" block with "hostKeySha256" or a "tcp" block with "port"',
       'regions.eu-wets-1: unknown AWS region "eu-wets-1" (did you mean "eu-west-1"?); region keys are AWS commercial region names such as "eu-west-1"',
     ]);
   });
@@ -182,12 +182,12 @@ describe("identifiers and addresses", () => {
     [
       `${EU0}.instanceId`,
       "i-0123456789ABCDEF0",
-      `${EU0_PATH}.instanceId: "i-0123456789ABCDEF0" is not an EC2 instance id (expected i- followed by 8 or 17 hex digits)`,
+      `${EU0_PATH}.instanceId: "i-0123456789ABCDEF0" is not an EC2 instance id (i- followed by 8 or 17 hex digits)`,
     ],
     [
       `${EU0}.instanceId`,
       "i-0123456789",
-      `${EU0_PATH}.instanceId: "i-0123456789" is not an EC2 instance id (expected i- followed by 8 or 17 hex digits)`,
+      `${EU0_PATH}.instanceId: "i-0123456789" is not an EC2 instance id (i- followed by 8 or 17 hex digits)`,
     ],
     [
       `${EU0}.route53HealthCheckId`,
@@ -204,20 +204,20 @@ describe("identifiers and addresses", () => {
       [FINGERPRINT, "MD5:aa:bb"],
       `${EU0_PATH}.ssh.hostKeySha256[1]: "MD5:aa:bb" is not an OpenSSH SHA-256 host key fingerprint ("SHA256:" + 43 base64 characters, as \`ssh-keygen -lf\` prints it)`,
     ],
-    [`${EU0}.ssh.hostKeySha256`, [], `${EU0_PATH}.ssh.hostKeySha256: must list at least 1 item`],
+    [`${EU0}.ssh.hostKeySha256`, [], `${EU0_PATH}.ssh.hostKeySha256: expected an OpenSSH SHA-256 host key fingerprint or a list of them (ssh-keyscan <host> | ssh-keygen -lf -), got an empty list`],
     [`${EU0}.ssh.host`, "not a host", `${EU0_PATH}.ssh.host: "not a host" is not a host name or IP address`],
     [
       `${EU0}.url`,
       "eu.example.com/health",
-      `${EU0_PATH}.url: "eu.example.com/health" is not an absolute http:// or https:// URL`,
+      `${EU0_PATH}.url: "eu.example.com/health" is not an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state)`,
     ],
     [
       `${EU0}.url`,
       { address: "file:///etc/passwd" },
-      `${EU0_PATH}.url.address: "file:///etc/passwd" is not an absolute http:// or https:// URL`,
+      `${EU0_PATH}.url.address: "file:///etc/passwd" is not an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state)`,
     ],
     [`${EU0}.url`, 443, `${EU0_PATH}.url: expected the URL as a string or an object with "address", got 443`],
-    [`${EU0}.url`, { timeoutSeconds: 5 }, `${EU0_PATH}.url.address: required (a string)`],
+    [`${EU0}.url`, { timeoutSeconds: 5 }, `${EU0_PATH}.url.address: required (an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state))`],
     [
       "operatorTopicArn",
       "arn:aws:sqs:eu-central-1:123456789012:queue",
@@ -231,12 +231,12 @@ describe("identifiers and addresses", () => {
     [
       "defaults.notifications.slackWebhookSecret",
       "slack webhook",
-      'defaults.notifications.slackWebhookSecret: "slack webhook" is not a Secrets Manager secret name or ARN (a name of letters, digits and /_+=.@- or arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+      'defaults.notifications.slackWebhookSecret: "slack webhook" is not a Secrets Manager secret name, or a complete secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters AWS appended>; copy it from the console or `aws secretsmanager describe-secret`)',
     ],
     [
       "defaults.notifications.opsgenieApiKeySecret",
       "arn:aws:ssm:eu-west-1:123456789012:parameter/key",
-      'defaults.notifications.opsgenieApiKeySecret: "arn:aws:ssm:eu-west-1:123456789012:parameter/key" is not a Secrets Manager secret name or ARN (a name of letters, digits and /_+=.@- or arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+      'defaults.notifications.opsgenieApiKeySecret: "arn:aws:ssm:eu-west-1:123456789012:parameter/key" is not a Secrets Manager secret name, or a complete secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters AWS appended>; copy it from the console or `aws secretsmanager describe-secret`)',
     ],
     [
       "regions.eu-west-1.vpc.subnetIds",
@@ -289,14 +289,14 @@ describe("identifiers and addresses", () => {
 
 describe("numbers and choices", () => {
   it.each([
-    ["defaults.alarm.threshold", 100.5, "must be at most 100, got 100.5"],
-    ["defaults.alarm.threshold", -1, "must be at least 0, got -1"],
+    ["defaults.alarm.threshold", 100.5, "100.5 is not a CPU percentage from 0 to 100"],
+    ["defaults.alarm.threshold", -1, "-1 is not a CPU percentage from 0 to 100"],
     [
       "defaults.alarm.periodSeconds",
       45,
       "45 is not a CloudWatch alarm period (10, 30 or a multiple of 60 up to 86400)",
     ],
-    ["defaults.alarm.periodSeconds", "300", 'expected a number, got "300"'],
+    ["defaults.alarm.periodSeconds", "300", 'expected a whole number, got "300"'],
     ["defaults.alarm.evaluationPeriods", 0, "must be at least 1, got 0"],
     ["defaults.alarm.evaluationPeriods", 101, "must be at most 100, got 101"],
     [
@@ -357,7 +357,7 @@ describe("numbers and choices", () => {
     [
       "defaults.notifications.opsgenieApiUrl",
       "http://api.opsgenie.com",
-      '"http://api.opsgenie.com" is not an https:// URL',
+      '"http://api.opsgenie.com" is not an https:// base URL without query or credentials (http:// only to 127.0.0.1, for tests)',
     ],
   ])("rejects %s = %j", (path, value, message) => {
     expect(problemsWith({ [path]: value })).toEqual([`${path}: ${message}`]);
@@ -401,13 +401,13 @@ describe("cross-field rules", () => {
         [`${EU0}.ssh`]: undefined,
       }),
     ).toEqual([
-      `${EU0_PATH}: has no check: give it a "url", a "route53HealthCheckId" or an "ssh" block with "hostKeySha256"`,
+      `${EU0_PATH}: has no check: give it a "url", a "route53HealthCheckId", an "ssh" block with "hostKeySha256" or a "tcp" block with "port"`,
     ]);
   });
 
   it("requires the host key in an instance's ssh block", () => {
     expect(problemsWith({ [`${EU0}.ssh`]: { host: "203.0.113.10" } })).toEqual([
-      `${EU0_PATH}.ssh.hostKeySha256: required in an instance's ssh block: the host key fingerprint(s) the SSH check pins (ssh-keyscan <host> | ssh-keygen -lf -)`,
+      `${EU0_PATH}.ssh.hostKeySha256: required (an OpenSSH SHA-256 host key fingerprint or a list of them (ssh-keyscan <host> | ssh-keygen -lf -))`,
     ]);
   });
 
@@ -434,14 +434,14 @@ describe("cross-field rules", () => {
       "us-east-1": { instances: [{ instanceId: "i-0ffffffffffffffff", url: "https://us.example.com" }] },
     };
     expect(problemsOf(config)).toEqual([
-      "defaults.notifications.slackWebhookSecret: required: name the Secrets Manager secret holding the Slack incoming-webhook URL (in defaults.notifications, a region's or an instance's notifications block)",
+      `defaults.notifications.chat: required: a chat block: "type" (slack) and "webhookSecret" (the Secrets Manager secret holding the webhook URL) (in defaults.notifications, a region's or an instance's notifications block)`,
     ]);
   });
 
   it("reports a secret missing in every instance of two regions once per region", () => {
     expect(problemsWith({ "defaults.notifications.slackWebhookSecret": undefined })).toEqual([
-      "regions.eu-west-1.notifications.slackWebhookSecret: required: name the Secrets Manager secret holding the Slack incoming-webhook URL (in defaults.notifications, a region's or an instance's notifications block)",
-      "regions.us-east-1.notifications.slackWebhookSecret: required: name the Secrets Manager secret holding the Slack incoming-webhook URL (in defaults.notifications, a region's or an instance's notifications block)",
+      `regions.eu-west-1.notifications.chat: required: a chat block: "type" (slack) and "webhookSecret" (the Secrets Manager secret holding the webhook URL) (in defaults.notifications, a region's or an instance's notifications block)`,
+      `regions.us-east-1.notifications.chat: required: a chat block: "type" (slack) and "webhookSecret" (the Secrets Manager secret holding the webhook URL) (in defaults.notifications, a region's or an instance's notifications block)`,
     ]);
   });
 
@@ -452,7 +452,7 @@ describe("cross-field rules", () => {
       "regions.ap-southeast-2.notifications.opsgenieApiKeySecret": "apac/opsgenie",
     });
     expect(problems).toEqual([
-      "regions.us-east-1.notifications.opsgenieApiKeySecret: required: name the Secrets Manager secret holding the OpsGenie API key (in defaults.notifications, a region's or an instance's notifications block)",
+      `regions.us-east-1.notifications.escalation: required: an escalation block: "type" (opsgenie) and "secret" (the Secrets Manager secret holding the API or routing key) (in defaults.notifications, a region's or an instance's notifications block)`,
     ]);
   });
 
@@ -464,7 +464,7 @@ describe("cross-field rules", () => {
       "regions.us-east-1.instances.0.notifications.opsgenieApiKeySecret": "us/opsgenie",
     });
     expect(problems).toEqual([
-      "regions.us-east-1.instances[1].notifications.opsgenieApiKeySecret: required: name the Secrets Manager secret holding the OpsGenie API key (in defaults.notifications, a region's or an instance's notifications block)",
+      `regions.us-east-1.instances[1].notifications.escalation: required: an escalation block: "type" (opsgenie) and "secret" (the Secrets Manager secret holding the API or routing key) (in defaults.notifications, a region's or an instance's notifications block)`,
     ]);
   });
 

@@ -71,6 +71,7 @@ export const sshCheck = defineCheck({
       ? [
           {
             path: ["privateKeySecret"],
+            because: "mode",
             message:
               'required because ssh mode is "command": name the Secrets Manager secret holding the private key, or use mode "handshake"',
           },

@@ -1,5 +1,5 @@
 import { ALL_CHECKS } from "../../contract/checks";
-import { specProblems } from "../../contract/fields";
+import { type Problem, specProblems } from "../../contract/fields";
 import { restartProblem } from "../../contract/restart";
 import { CHAT_TYPES, PAGER_TYPES } from "../../contract/senders";
 import { mergedSettings, targetOf } from "./checks";
@@ -101,6 +101,23 @@ type NotificationSecret = keyof typeof NOTIFY_TARGETS;
 interface MissingSecret {
   readonly regionPath: ConfigPath;
   readonly instancePath: ConfigPath;
+}
+
+/**
+ * A rule's message, saying where the field that made it a problem was set when that is not the
+ * instance itself: "required because ssh mode is "command" (set at defaults.ssh.mode): ...".
+ */
+function withOrigin(problem: Problem, blockName: string, levels: readonly Level[]): string {
+  if (problem.because === undefined) return problem.message;
+  const setAt = [...levels]
+    .reverse()
+    .find((level) => block(level, blockName)?.[problem.because as string] !== undefined);
+  if (setAt === undefined || setAt === levels[levels.length - 1]) return problem.message;
+  const where = ` (set at ${formatPath([...setAt.path, blockName, problem.because])})`;
+  const colon = problem.message.indexOf(":");
+  return colon < 0
+    ? `${problem.message}${where}`
+    : `${problem.message.slice(0, colon)}${where}${problem.message.slice(colon)}`;
 }
 
 /** A notifications block that gives a target both in the new form and with the first release's keys. */
@@ -241,7 +258,12 @@ export function crossFieldProblems(raw: unknown): string[] {
         if (specProblems(check.settings, settings, { allOptional: true }).length > 0) continue;
         const resolved = check.resolve({ target, settings, inVpc: isRecord(regionNode.vpc) });
         for (const problem of check.rules(resolved)) {
-          problems.push(problemAt([...instance.path, check.name, ...problem.path], problem.message));
+          problems.push(
+            problemAt(
+              [...instance.path, check.name, ...problem.path],
+              withOrigin(problem, check.name, levels),
+            ),
+          );
         }
       }
 

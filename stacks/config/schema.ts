@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ALL_CHECKS } from "../../contract/checks";
 import type { AnyCheck } from "../../contract/checks/check";
+import { entry } from "../../contract/fields";
 import { instanceIdField } from "../../contract/identifiers";
 import { CHAT_FIELDS, CHAT_ON_FIELD, ESCALATION_FIELDS } from "../../contract/notifications";
 import { RESTART_SETTINGS } from "../../contract/restart";
@@ -68,7 +69,9 @@ function instanceEntries(check: AnyCheck): Record<string, z.ZodType> {
   const shorthandField = placement.shorthand ? check.target[placement.shorthand] : undefined;
   if (shorthandField === undefined || placement.shorthand === undefined)
     return { [check.name]: block.optional() };
-  const shorthand = specFields({ [placement.shorthand]: shorthandField })[placement.shorthand] as z.ZodType;
+  // A string branch that fails with invalid_type on an object, so a malformed object reports its
+  // own fields (validate.ts picks the branch of the value's type) rather than "matches neither".
+  const shorthand = z.string().pipe(zodField(entry(shorthandField).field) as z.ZodType<string, string>);
   return {
     [check.name]: z
       .union([shorthand, block], {
