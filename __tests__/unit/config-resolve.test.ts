@@ -77,10 +77,15 @@ describe("the example configuration", () => {
           cooldownMinutes: 30,
         },
         notifications: {
-          slackWebhookSecret: "first-line/slack-webhook",
-          opsgenieApiKeySecret: "first-line/opsgenie-api-key",
-          opsgenieApiUrl: "https://api.opsgenie.com",
-          opsgeniePriority: "P2",
+          chat: { type: "slack", webhookSecret: "first-line/slack-webhook" },
+          escalation: {
+            type: "opsgenie",
+            secret: "first-line/opsgenie-api-key",
+            apiUrl: "https://api.opsgenie.com",
+            priority: "P2",
+          },
+          // The first release's keys and no chatOn: chat hears recoveries only, as it did.
+          chatOn: ["recovered"],
         },
       },
       alarm: DEFAULT_ALARM,
@@ -117,7 +122,7 @@ describe("the example configuration", () => {
         maxPolls: 60,
         cooldownMinutes: 30,
       });
-      expect(settings.notifications.opsgeniePriority).toBe("P1");
+      expect(settings.notifications.escalation.priority).toBe("P1");
     }
   });
 
@@ -142,10 +147,10 @@ describe("the example configuration", () => {
       minHealthyShare: 0.75,
     });
     expect(settings.restart.maxPolls).toBe(31);
-    expect(settings.notifications.slackWebhookSecret).toBe(
+    expect(settings.notifications.chat.webhookSecret).toBe(
       "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:apac/slack-AbCdEf",
     );
-    expect(settings.notifications.opsgenieApiKeySecret).toBe("first-line/opsgenie-api-key");
+    expect(settings.notifications.escalation.secret).toBe("first-line/opsgenie-api-key");
   });
 
   it("carries the region's VPC and log retention", () => {
@@ -210,7 +215,7 @@ describe("merging instance > region > defaults > built-in", () => {
       field: "opsgeniePriority",
       values: ["P3", "P4", "P5"],
       builtin: "P2",
-      read: (i: ResolvedInstance) => i.settings.notifications.opsgeniePriority,
+      read: (i: ResolvedInstance) => i.settings.notifications.escalation.priority,
     },
   ] as const;
 
@@ -391,7 +396,7 @@ describe("top-level settings", () => {
     const instance = resolveMinimal({
       "defaults.notifications.opsgenieApiUrl": "https://api.eu.opsgenie.com/",
     });
-    expect(instance.settings.notifications.opsgenieApiUrl).toBe("https://api.eu.opsgenie.com");
+    expect(instance.settings.notifications.escalation.apiUrl).toBe("https://api.eu.opsgenie.com");
   });
 
   it("gives the same model whatever the order of region keys in the file", () => {
@@ -405,7 +410,7 @@ describe("top-level settings", () => {
     expect(
       problemsOf(configWith({ "regions.eu-west-1.instances.0.url": undefined }, minimalConfig())),
     ).toEqual([
-      'regions.eu-west-1.instances[0]: has no check: give it a "url", a "route53HealthCheckId" or an "ssh" block with "hostKeySha256"',
+      'regions.eu-west-1.instances[0]: has no check: give it a "url", a "route53HealthCheckId", an "ssh" block with "hostKeySha256" or a "tcp" block with "port"',
     ]);
   });
 });
@@ -446,10 +451,14 @@ describe("the DESIGN §4 example, verbatim", () => {
           cooldownMinutes: 30,
         },
         notifications: {
-          slackWebhookSecret: "first-line/slack-webhook",
-          opsgenieApiKeySecret: "first-line/opsgenie-api-key",
-          opsgenieApiUrl: "https://api.opsgenie.com",
-          opsgeniePriority: "P2",
+          chat: { type: "slack", webhookSecret: "first-line/slack-webhook" },
+          escalation: {
+            type: "opsgenie",
+            secret: "first-line/opsgenie-api-key",
+            apiUrl: "https://api.opsgenie.com",
+            priority: "P2",
+          },
+          chatOn: ["restarting", "recovered", "escalated"],
         },
       },
       alarm: DEFAULT_ALARM,
