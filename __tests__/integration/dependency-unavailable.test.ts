@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { runRoute53Check } from "../../functions/route53-check/check";
-import type { CheckResult, NotificationResult } from "../../functions/shared/contracts";
+import type { CheckResult, NotificationResult } from "../../contract/workflow";
 import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
 import recovered from "../fixtures/events/notification-recovered.json";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";

@@ -13,7 +13,7 @@ import { EC2Client, RebootInstancesCommand } from "@aws-sdk/client-ec2";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import type { InstanceSettings } from "../../functions/shared/contracts";
+import type { InstanceSettings } from "../../contract/workflow";
 import { synthesize } from "../../main";
 import { FUNCTION_NAMES } from "../../stacks/function-catalog";
 import type { AslDefinition } from "../../stacks/workflow/asl";

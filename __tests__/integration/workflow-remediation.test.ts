@@ -1,4 +1,4 @@
-import type { CheckName, NotificationEvent, RestartEvent } from "../../functions/shared/contracts";
+import type { CheckName, NotificationEvent, RestartEvent } from "../../contract/workflow";
 import { parseNotificationEvent } from "../../functions/shared/message";
 import type { FunctionName } from "../../stacks/function-catalog";
 import {

@@ -9,7 +9,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { runRoute53Check } from "../../functions/route53-check/check";
 import { parseRoute53CheckEvent } from "../../functions/route53-check/input";
-import type { Route53Settings } from "../../functions/shared/contracts";
+import type { Route53Settings } from "../../contract/workflow";
 import { InvalidInputError } from "../../functions/shared/errors";
 import { awsError, modeledAwsError } from "../../testkit/aws-errors";
 

@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { InstanceSettings } from "../../functions/shared/contracts";
+import type { InstanceSettings } from "../../contract/workflow";
 import { synthesize } from "../../main";
+import { MAX_TEXT_LENGTH } from "../../contract/fields";
 import { ConfigError } from "../../stacks/config";
 import { INPUT_TEMPLATE_MAX_LENGTH } from "../../stacks/regional-first-line";
 import {
@@ -207,10 +208,14 @@ describe("per-instance rule target", () => {
         cooldownMinutes: 30,
       },
       notifications: {
-        slackWebhookSecret: "first-line/slack-webhook",
-        opsgenieApiKeySecret: "first-line/opsgenie-api-key",
-        opsgenieApiUrl: "https://api.opsgenie.com",
-        opsgeniePriority: "P2",
+        chat: { type: "slack", webhookSecret: "first-line/slack-webhook" },
+        escalation: {
+          type: "opsgenie",
+          secret: "first-line/opsgenie-api-key",
+          apiUrl: "https://api.opsgenie.com",
+          priority: "P2",
+        },
+        chatOn: ["restarting", "recovered", "escalated"],
       },
     };
     expect(renderTemplate(template, ALARM_VALUES)).toEqual({
@@ -235,7 +240,7 @@ describe("per-instance rule target", () => {
       maxPolls: 60,
       cooldownMinutes: 30,
     });
-    expect(rendered.instance.notifications.opsgeniePriority).toBe("P1");
+    expect(rendered.instance.notifications.escalation.priority).toBe("P1");
     expect(rendered.instance.ssh).toMatchObject({
       mode: "handshake",
       hostKeySha256: [
@@ -288,13 +293,18 @@ describe("per-instance rule target", () => {
 
 describe("input template size", () => {
   /** The example with one instance whose expected body text is `length` characters long. */
+  /** The example with `length` characters of settings text: the expected body, then the SSH command. */
   function withBody(length: number): Record<string, unknown> {
     const raw = committedExample() as { regions: Record<string, { instances: Record<string, unknown>[] }> };
     const eu = raw.regions["eu-west-1"];
-    if (!eu) throw new Error("example lost eu-west-1");
+    const first = eu?.instances[0];
+    if (!eu || !first) throw new Error("example lost eu-west-1");
+    // Each text field takes at most MAX_TEXT_LENGTH characters (what the functions accept).
+    const body = Math.min(length, MAX_TEXT_LENGTH);
     eu.instances[0] = {
-      ...eu.instances[0],
-      url: { address: "https://eu.example.com/health", expectBody: "x".repeat(length) },
+      ...first,
+      url: { address: "https://eu.example.com/health", expectBody: "x".repeat(body) },
+      ssh: { ...(first.ssh as object), command: `true ${"y".repeat(Math.max(0, length - body))}` },
     };
     return raw;
   }
@@ -308,7 +318,7 @@ describe("input template size", () => {
   });
 
   it("falls back to compact JSON when only that fits, still rendering to the same settings", async () => {
-    const compact = await synthConfig(withBody(7100));
+    const compact = await synthConfig(withBody(6900));
     try {
       const target = blockAt(
         compact.json,
@@ -319,7 +329,8 @@ describe("input template size", () => {
       expect(template.length).toBeLessThanOrEqual(INPUT_TEMPLATE_MAX_LENGTH);
       expect(template).not.toContain("\n");
       const rendered = renderTemplate(template, ALARM_VALUES) as { instance: InstanceSettings };
-      expect(rendered.instance.url?.expectBody).toBe("x".repeat(7100));
+      expect(rendered.instance.url?.expectBody).toBe("x".repeat(MAX_TEXT_LENGTH));
+      expect(rendered.instance.ssh?.command).toBe(`true ${"y".repeat(6900 - MAX_TEXT_LENGTH)}`);
     } finally {
       compact.cleanup();
     }
@@ -328,7 +339,7 @@ describe("input template size", () => {
   it("rejects an instance whose workflow input cannot fit, naming it, and writes no output", async () => {
     const dir = mkdtempSync(join(tmpdir(), "first-line-oversize-"));
     try {
-      writeFileSync(join(dir, "config.json"), JSON.stringify(withBody(9000)));
+      writeFileSync(join(dir, "config.json"), JSON.stringify(withBody(2 * MAX_TEXT_LENGTH - 10)));
       const run = synthesize({
         cwd: dir,
         env: { FIRST_LINE_CONFIG: "config.json", CDKTF_OUTDIR: "cdktf.out" },

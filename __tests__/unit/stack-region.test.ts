@@ -35,7 +35,10 @@ beforeAll(async () => {
     backend: { type: "s3", bucket: "acme-tfstate", key: "long.tfstate", region: "eu-central-1" },
     operatorTopicArn: "arn:aws:sns:ap-southeast-7:123456789012:platform-oncall",
     defaults: {
-      notifications: { slackWebhookSecret: "fl/slack", opsgenieApiKeySecret: "fl/opsgenie" },
+      notifications: {
+        chat: { type: "slack", webhookSecret: "fl/slack" },
+        escalation: { type: "opsgenie", secret: "fl/opsgenie" },
+      },
       ssh: { privateKeySecret: "fl/ssh-key", mode: "command" },
     },
     regions: {
@@ -249,8 +252,8 @@ describe("functions", () => {
 
   it("gives every function its own role, trusted by Lambda only and named after the function", () => {
     const lambdas = resourcesOf(example.json, "aws_lambda_function");
-    expect(lambdas).toHaveLength(18);
-    expect(new Set(lambdas.map((l) => l.body.role)).size).toBe(18);
+    expect(lambdas).toHaveLength(REGIONS.length * FUNCTION_NAMES.length);
+    expect(new Set(lambdas.map((l) => l.body.role)).size).toBe(lambdas.length);
     for (const lambda of lambdas) {
       const role = blockAt(example.json, "aws_iam_role", lambda.path.replace(/\/function$/, "/role"));
       expect(role.body.name).toBe(lambda.body.function_name);
@@ -279,15 +282,14 @@ describe("functions", () => {
     },
   );
 
-  it("puts ssh-check in the VPC of a region that configures one, and nothing else in any VPC", () => {
+  it("puts the checks that dial the instance (SSH, TCP) in the VPC of a region that configures one, and nothing else", () => {
     const inVpc = resourcesOf(example.json, "aws_lambda_function")
       .filter((l) => l.body.vpc_config !== undefined)
       .map((l) => [l.path, l.body.vpc_config]);
+    const vpc = { subnet_ids: ["subnet-0123456789abcdef0"], security_group_ids: ["sg-0123456789abcdef0"] };
     expect(inVpc).toEqual([
-      [
-        "eu-west-1/ssh-check/function",
-        { subnet_ids: ["subnet-0123456789abcdef0"], security_group_ids: ["sg-0123456789abcdef0"] },
-      ],
+      ["eu-west-1/ssh-check/function", vpc],
+      ["eu-west-1/tcp-check/function", vpc],
     ]);
   });
 });

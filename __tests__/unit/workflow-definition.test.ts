@@ -1,13 +1,18 @@
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
-import { CHECK_ORDER } from "../../functions/shared/contracts";
+import { CHECKS } from "../../contract/checks";
+import { ERROR_NAMES } from "../../contract/errors";
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import type { AslDefinition, AslState } from "../../stacks/workflow";
 import {
   buildDefinition,
+  chatStates,
   checkStates,
   escalationState,
   INVALID_INPUT_ERROR,
+  METRICS,
   NOTIFICATION_FAILED_ERROR,
+  RECORD_STATES,
+  runStates,
   STATE,
   taskTimeoutSeconds,
 } from "../../stacks/workflow";
@@ -21,16 +26,17 @@ type AslValidator = (
 ) => { isValid: boolean; errorsText: (separator?: string) => string };
 const aslValidator = require("asl-validator") as AslValidator;
 
-const ARNS = Object.fromEntries(
-  FUNCTION_NAMES.map((n) => [n, `arn:aws:lambda:eu-west-1:123456789012:function:first-line-eu-west-1-${n}`]),
-) as Record<FunctionName, string>;
-const PROPS = { functionArns: ARNS, lockTableName: "first-line-eu-west-1-locks", timeoutSeconds: 2504 };
+const NAMES = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, `first-line-eu-west-1-${n}`])) as Record<
+  FunctionName,
+  string
+>;
+const PROPS = { functionNames: NAMES, lockTableName: "first-line-eu-west-1-locks", timeoutSeconds: 2504 };
 const definition = buildDefinition(PROPS);
 
 const entries = Object.entries(definition.States);
 const tasks = entries.filter((e): e is [string, TaskState] => e[1].Type === "Task");
 const lambdaTasks = tasks.filter(([, s]) => s.Resource === "arn:aws:states:::lambda:invoke");
-const functionOf = (s: TaskState) => FUNCTION_NAMES.find((n) => ARNS[n] === s.Parameters.FunctionName);
+const functionOf = (s: TaskState) => FUNCTION_NAMES.find((n) => NAMES[n] === s.Parameters.FunctionName);
 const RESTART_CALLS = [STATE.reboot, STATE.stop, STATE.start];
 
 function successors(state: AslState): string[] {
@@ -89,13 +95,13 @@ describe("workflow definition: validity", () => {
     expect(JSON.stringify(buildDefinition(PROPS))).toBe(JSON.stringify(buildDefinition(PROPS)));
   });
 
-  it("embeds function ARNs and the table name verbatim, so cdktf tokens resolve at synth", () => {
+  it("embeds function names and the table name verbatim, so anything the stack passes is used as given", () => {
     const tokens = Object.fromEntries(FUNCTION_NAMES.map((n, i) => [n, `$\{TfToken[TOKEN.${i}]}`])) as Record<
       FunctionName,
       string
     >;
     const tableToken = ["$", "{TfToken[TOKEN.9]}"].join("");
-    const built = buildDefinition({ ...PROPS, functionArns: tokens, lockTableName: tableToken });
+    const built = buildDefinition({ ...PROPS, functionNames: tokens, lockTableName: tableToken });
     const json = JSON.stringify(built);
 
     for (const token of Object.values(tokens)) expect(json).toContain(JSON.stringify(token));
@@ -103,18 +109,18 @@ describe("workflow definition: validity", () => {
   });
 
   it("rejects props it cannot build a valid machine from, naming each problem", () => {
-    const { "ssh-check": _, ...missingSsh } = ARNS;
+    const { "ssh-check": _, ...missingSsh } = NAMES;
 
     expect(() =>
       buildDefinition({
-        functionArns: missingSsh as Record<FunctionName, string>,
+        functionNames: missingSsh as Record<FunctionName, string>,
         lockTableName: "t",
         timeoutSeconds: 0,
       }),
-    ).toThrow(/timeoutSeconds must be a whole number >= 1, got 0.*functionArns\["ssh-check"\] is missing/);
+    ).toThrow(/timeoutSeconds must be a whole number >= 1, got 0.*functionNames\["ssh-check"\] is missing/);
     expect(() =>
-      buildDefinition({ ...PROPS, taskTimeoutSeconds: { ...taskTimeoutSeconds([]), "notify-slack": 2.5 } }),
-    ).toThrow('taskTimeoutSeconds["notify-slack"] must be a whole number >= 1, got 2.5');
+      buildDefinition({ ...PROPS, taskTimeoutSeconds: { ...taskTimeoutSeconds([]), "notify-chat": 2.5 } }),
+    ).toThrow('taskTimeoutSeconds["notify-chat"] must be a whole number >= 1, got 2.5');
   });
 });
 
@@ -129,17 +135,17 @@ describe("workflow definition: tasks", () => {
   });
 
   it("times each Lambda task out after its function's task timeout", () => {
-    const timeouts = { ...taskTimeoutSeconds([]), "url-check": 41, "alert-opsgenie": 7 };
+    const timeouts = { ...taskTimeoutSeconds([]), "url-check": 41, escalate: 7 };
     const built = buildDefinition({ ...PROPS, taskTimeoutSeconds: timeouts });
 
     for (const [name, state] of Object.entries(built.States)) {
       if (state.Type !== "Task" || state.Resource !== "arn:aws:states:::lambda:invoke") continue;
-      const fn = FUNCTION_NAMES.find((n) => ARNS[n] === state.Parameters.FunctionName) as FunctionName;
+      const fn = FUNCTION_NAMES.find((n) => NAMES[n] === state.Parameters.FunctionName) as FunctionName;
       expect({ name, timeout: state.TimeoutSeconds }).toEqual({ name, timeout: timeouts[fn] });
     }
   });
 
-  it("invokes each function through lambda:invoke with its ARN and a Payload", () => {
+  it("invokes each function through lambda:invoke with its name and a Payload", () => {
     expect(lambdaTasks.length).toBeGreaterThan(0);
     for (const [name, state] of lambdaTasks) {
       expect({ name, fn: functionOf(state) !== undefined }).toEqual({ name, fn: true });
@@ -148,7 +154,7 @@ describe("workflow definition: tasks", () => {
     }
   });
 
-  it("retries all four transient Lambda errors with backoff on every Lambda task but the restart calls", () => {
+  it("retries every transient Lambda error (including a VPC function not ready) with backoff on every Lambda task but the restart calls", () => {
     for (const [name, state] of lambdaTasks.filter(([n]) => !RESTART_CALLS.includes(n as never))) {
       const retriers = state.Retry ?? [];
       for (const error of TRANSIENT_LAMBDA_ERRORS) {
@@ -184,33 +190,76 @@ describe("workflow definition: tasks", () => {
     }
   });
 
-  it("never retries a notifier on InvalidInput but retries everything else", () => {
-    for (const name of [STATE.slack, STATE.opsgenie]) {
+  it("never retries a required notice on InvalidInput or a refusal, but retries everything else", () => {
+    for (const name of [STATE.page, chatStates("recovered").task, chatStates("escalated").task]) {
       const retry = (definition.States[name] as TaskState).Retry ?? [];
 
-      expect(retry[0]).toEqual({ ErrorEquals: ["InvalidInput"], MaxAttempts: 0 });
+      expect(retry[0]).toEqual({
+        ErrorEquals: [ERROR_NAMES.invalidInput, ERROR_NAMES.deliveryRejected],
+        MaxAttempts: 0,
+      });
       expect(retry[1]?.ErrorEquals).toEqual(["States.ALL"]);
       expect(retry[1]?.MaxAttempts).toBe(3);
     }
   });
 
-  it("counts a check that throws or times out as errored and one Lambda could not run as unavailable", () => {
-    for (const run of [1, 2] as const) {
-      for (const check of CHECK_ORDER) {
-        const s = checkStates(run, check);
-        const task = definition.States[s.task] as TaskState;
+  it("keeps a failed page and a failed chat message for the end, and tries chat after the pager whatever it did", () => {
+    const page = definition.States[STATE.page] as TaskState;
+    const chat = chatStates("escalated");
 
-        expect(task.Catch).toEqual([
-          { ErrorEquals: [...TRANSIENT_LAMBDA_ERRORS], ResultPath: "$.check", Next: s.unavailable },
-          { ErrorEquals: ["States.ALL"], ResultPath: "$.check", Next: s.errored },
-        ]);
-        expect(task.Parameters.Payload).toEqual({
-          "instanceId.$": "$.instance.instanceId",
-          "region.$": "$.instance.region",
-          "settings.$": `$.instance.${check}`,
-        });
-        expect(task.ResultSelector).toEqual({ "output.$": "$.Payload" });
-      }
+    expect(page.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.delivery.pager", Next: chat.ask }]);
+    expect(page.Next).toBe(chat.ask);
+    expect((definition.States[chat.task] as TaskState).Catch).toEqual([
+      { ErrorEquals: ["States.ALL"], ResultPath: "$.delivery.chat", Next: STATE.release },
+    ]);
+  });
+
+  it("sends the restarting and paused notices best effort: retried only on Lambda's own errors, never failing the run", () => {
+    for (const event of ["restarting", "paused"] as const) {
+      const task = definition.States[chatStates(event).task] as TaskState;
+
+      expect(task.Retry?.map((r) => r.ErrorEquals)).toEqual([TRANSIENT_LAMBDA_ERRORS]);
+      expect(task.Catch?.[0]?.ResultPath).toBe("$.notice");
+    }
+    expect((definition.States[chatStates("restarting").task] as TaskState).Next).toBe(STATE.method);
+  });
+
+  it("counts a check that throws or times out as failed, and one Lambda could not run as unavailable, by registry", () => {
+    for (const check of CHECKS) {
+      const s = checkStates(check);
+      const task = definition.States[s.task] as TaskState;
+
+      expect(task.Catch).toEqual([
+        { ErrorEquals: [...TRANSIENT_LAMBDA_ERRORS], ResultPath: "$.check", Next: s.couldNotRun },
+        { ErrorEquals: ["States.ALL"], ResultPath: "$.check", Next: s.errored },
+      ]);
+      expect(definition.States[s.couldNotRun]).toMatchObject({
+        Parameters: { status: "unavailable", "reason.$": "States.Format('Lambda: {}', $.check.Error)" },
+      });
+      expect(task.Parameters.FunctionName).toBe(NAMES[check.functionName]);
+      expect(task.Parameters.Payload).toEqual({
+        "instanceId.$": "$.instance.instanceId",
+        "region.$": "$.instance.region",
+        "settings.$": `$.instance.${check.name}`,
+      });
+      expect(task.ResultSelector).toEqual({ "output.$": "$.Payload" });
+    }
+  });
+
+  it("reads the pause consistently before taking any lock, and writes outcome metrics in the FirstLine namespace", () => {
+    const pause = definition.States[STATE.readPause] as TaskState;
+
+    expect(pause.Resource).toBe("arn:aws:states:::dynamodb:getItem");
+    expect(pause.Parameters).toMatchObject({
+      Key: { instanceId: { "S.$": "States.Format('pause#{}', $.instance.instanceId)" } },
+      ConsistentRead: true,
+    });
+    expect(reachable(definition, STATE.validate, [STATE.readPause]).has(STATE.acquire)).toBe(false);
+    for (const name of Object.values(RECORD_STATES)) {
+      const put = definition.States[name] as TaskState;
+      expect(put.Resource).toBe("arn:aws:states:::aws-sdk:cloudwatch:putMetricData");
+      expect(put.Parameters.Namespace).toBe(METRICS.namespace);
+      expect(put.Catch?.[0]).toMatchObject({ ErrorEquals: ["States.ALL"], Next: STATE.delivered });
     }
   });
 
@@ -284,18 +333,32 @@ describe("workflow definition: waits and lock", () => {
   });
 
   it("passes the release on every path from the first check to an end", () => {
-    const endsWithoutRelease = [...reachable(definition, "Run 1: start", [STATE.release])].filter((n) =>
+    const endsWithoutRelease = [...reachable(definition, runStates(1).start, [STATE.release])].filter((n) =>
       isTerminal(definition.States[n] as AslState),
     );
 
     expect(endsWithoutRelease).toEqual([]);
   });
 
-  it("ends a lost lock race without releasing, and bad input before any Task", () => {
-    expect(definition.States[STATE.alreadyRunning]).toMatchObject({ Type: "Pass", End: true });
-    const beforeCheckingInput = [...reachable(definition, STATE.validate, [STATE.prepare])];
+  it("records metrics on every path to an end that has an outcome", () => {
+    const avoid = Object.values(RECORD_STATES);
+    const endsWithoutMetrics = [...reachable(definition, STATE.readPause, avoid)].filter(
+      (n) => isTerminal(definition.States[n] as AslState) && n !== STATE.invalidInput,
+    );
 
-    expect(beforeCheckingInput.sort()).toEqual([STATE.invalidInput, STATE.validate]);
+    expect(endsWithoutMetrics).toEqual([]);
+  });
+
+  it("ends a lost lock race and a pause without releasing, and bad input before any Task", () => {
+    for (const from of [STATE.alreadyRunning, STATE.pausedOutcome]) {
+      expect(reachable(definition, from).has(STATE.release)).toBe(false);
+      expect(reachable(definition, from).has(STATE.plan)).toBe(false);
+    }
+    const beforeCheckingInput = [...reachable(definition, STATE.validate, [STATE.readPause])];
+
+    expect(beforeCheckingInput.sort()).toEqual(
+      [STATE.invalidInput, STATE.prepare, STATE.validate, STATE.wholeNumbers].sort(),
+    );
     expect(definition.States[STATE.invalidInput]).toMatchObject({ Type: "Fail", Error: INVALID_INPUT_ERROR });
     expect(definition.States[STATE.notificationFailed]).toMatchObject({
       Type: "Fail",
@@ -303,12 +366,15 @@ describe("workflow definition: waits and lock", () => {
     });
   });
 
-  it("generates the same states for every check in both runs", () => {
+  it("generates the same states for every check of the registry, shared by both runs", () => {
+    for (const check of CHECKS) {
+      for (const name of Object.values(checkStates(check))) {
+        expect({ name, defined: name in definition.States }).toEqual({ name, defined: true });
+      }
+    }
     for (const run of [1, 2] as const) {
-      for (const check of CHECK_ORDER) {
-        for (const name of Object.values(checkStates(run, check))) {
-          expect({ name, defined: name in definition.States }).toEqual({ name, defined: true });
-        }
+      for (const name of Object.values(runStates(run))) {
+        expect({ name, defined: name in definition.States }).toEqual({ name, defined: true });
       }
     }
   });

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { InstanceSettings } from "../../functions/shared/contracts";
+import type { InstanceSettings } from "../../contract/workflow";
 import { FUNCTION_NAMES } from "../../stacks/function-catalog";
 import {
   functionTimeoutSeconds,
@@ -14,16 +14,24 @@ const withRestart = (restart: Partial<InstanceSettings["restart"]>, base = insta
   instanceSettings({ ...base, restart: { ...base.restart, ...restart } });
 
 describe("workflow timeouts", () => {
-  it("gives the defaults (URL 10 s, SSH 15 s, settle 90, poll 15, maxWait 600) a worst case of 2504 s", () => {
-    const budget = timeBudget(instanceSettings());
+  it("gives the defaults (URL 10 s, Route 53, SSH 15 s, settle 90, poll 15, maxWait 600) a worst case of 3044 s", () => {
+    const example = instanceSettings({ tcp: undefined });
+    const budget = timeBudget(example);
 
     // Check runs: per check 4 attempts at the task timeout + 2+4+8 s backoff (URL 25, Route 53 25, SSH 30).
     expect(budget.checkRun).toBe(114 + 114 + 134);
     expect(budget.checks).toBe(2 * 362);
     // settle + 40 polls at the 10 s task timeout + 39 pauses of 15 s.
     expect(budget.waiting).toBe(90 + 400 + 585);
-    expect(budget.total).toBe(2504);
-    expect(machineTimeoutSeconds([instanceSettings()])).toBe(2504);
+    // Pause read and 3 lock writes (4 attempts of 10 s + 1+2+4 s), plan and elapsed calls
+    // (4 attempts of 35 s + 14 s), one metrics call of 10 s.
+    expect(budget.bookkeeping).toBe(4 * 47 + 2 * 154 + 10);
+    // The reboot (4 attempts of 35 s + 5+10+20 s) and the best-effort "restarting" notice.
+    expect(budget.restartCalls).toBe(175 + 154);
+    // The pager, then chat, each 4 attempts of 35 s + 5+10+20 s.
+    expect(budget.notification).toBe(2 * 175);
+    expect(budget.total).toBe(3044);
+    expect(machineTimeoutSeconds([example])).toBe(3044);
   });
 
   it("covers every configured wait, both check runs and the notification for any settings", () => {
@@ -40,6 +48,7 @@ describe("workflow timeouts", () => {
       fc.property(settings, (s) => {
         const base = instanceSettings();
         const instance = instanceSettings({
+          tcp: undefined,
           url: { ...(base.url as NonNullable<InstanceSettings["url"]>), timeoutSeconds: s.urlTimeout },
           ssh: { ...(base.ssh as NonNullable<InstanceSettings["ssh"]>), timeoutSeconds: s.sshTimeout },
           ...(s.withRoute53 ? {} : { route53: undefined }),
@@ -56,7 +65,7 @@ describe("workflow timeouts", () => {
         const oneRun = tasks["url-check"] + tasks["ssh-check"] + (s.withRoute53 ? tasks["route53-check"] : 0);
         const loops = s.method === "stop-start" ? 2 : 1;
         const waits = s.settleSeconds + loops * s.maxPolls * s.pollSeconds;
-        const calls = 2 * oneRun + loops * tasks["restart-instance"] + tasks["alert-opsgenie"];
+        const calls = 2 * oneRun + loops * tasks["restart-instance"] + tasks.escalate + tasks["notify-chat"];
 
         expect(machineTimeoutSeconds([instance])).toBeGreaterThan(waits + calls);
       }),
@@ -80,7 +89,7 @@ describe("workflow timeouts", () => {
   });
 
   it("budgets only the checks an instance configures", () => {
-    const urlOnly = instanceSettings({ route53: undefined, ssh: undefined });
+    const urlOnly = instanceSettings({ route53: undefined, ssh: undefined, tcp: undefined });
 
     expect(timeBudget(urlOnly).checkRun).toBe(4 * taskTimeoutSeconds([urlOnly])["url-check"] + 14);
   });
@@ -107,6 +116,7 @@ describe("workflow timeouts", () => {
   });
 
   it("falls back to an instance with every check and default settings when a region has none", () => {
-    expect(machineTimeoutSeconds([])).toBe(2504);
+    expect(machineTimeoutSeconds([])).toBe(machineTimeoutSeconds([instanceSettings()]));
+    expect(machineTimeoutSeconds([])).toBe(3232);
   });
 });
