@@ -10,7 +10,7 @@ import type { ResolvedConfig } from "../../stacks/config";
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import { regionalName } from "../../stacks/naming";
 import type { AslDefinition } from "../../stacks/workflow";
-import { regionWorkflow } from "./region-workflow";
+import { findRegion, RegionChoiceError, regionWorkflow } from "./region-workflow";
 import { type Sandbox, type SandboxBehaviour, sandbox } from "./sandbox";
 import {
   BACK_ONLINE,
@@ -222,6 +222,8 @@ export interface SimulationResult {
 export interface SimulationRequest {
   readonly config: ResolvedConfig;
   readonly region: string;
+  /** The account whose region it is; required only when several accounts deploy the region. */
+  readonly account?: string;
   readonly instance: string;
   readonly scenario: string;
   /** Called with one line per state as the execution enters it (and per retry). */
@@ -230,9 +232,13 @@ export interface SimulationRequest {
 
 /** Checks the request against the configuration and the scenarios; throws UsageError. */
 export function resolveRequest(request: Omit<SimulationRequest, "onProgress">) {
-  const regions = request.config.regions.map((r) => r.name);
-  const region = request.config.regions.find((r) => r.name === request.region);
-  if (!region) throw new UsageError(`unknown region "${request.region}"`, regions);
+  let region: ResolvedConfig["regions"][number];
+  try {
+    region = findRegion(request.config, request.region, request.account);
+  } catch (error) {
+    if (error instanceof RegionChoiceError) throw new UsageError(error.message, error.choices);
+    throw error;
+  }
   const instance = region.instances.find((i) => i.settings.instanceId === request.instance);
   if (!instance) {
     throw new UsageError(
@@ -362,7 +368,7 @@ export function clockText(seconds: number): string {
 /** Runs one scenario for one instance. Throws UsageError for a request that cannot run. */
 export async function simulate(request: SimulationRequest): Promise<SimulationResult> {
   const { region, settings: configured, scenario } = resolveRequest(request);
-  const workflow = regionWorkflow(request.config, region.name);
+  const workflow = regionWorkflow(request.config, region.name, region.account?.name);
   const sb = await sandbox();
   const lambdas = await realHandlers(sb);
   const setup = scenario.setup(configured);
