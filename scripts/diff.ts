@@ -10,7 +10,8 @@ import { join, resolve } from "node:path";
 import { synthesize } from "../main";
 import { ConfigError } from "../stacks/config";
 import { parseArgs } from "./lib/args";
-import { diffStacks, manifestStacks, StackSelectionError, selectStacks } from "./lib/stack-diff";
+import { diffStacks, manifestStacks, selectStacks } from "./lib/stack-diff";
+import { UsageError } from "./lib/usage";
 
 const USAGE =
   "usage: npm run diff -- [--stacks <pattern>[,<pattern>...]] [--parallelism <n>] [--skip-synth] [--out <dir>]";
@@ -34,10 +35,7 @@ async function main(): Promise<number> {
   const args = parseArgs(argv, ["stacks", "parallelism", "skip-synth", "out"]);
   const parallelism = Number(args.parallelism ?? 2);
   if (!Number.isInteger(parallelism) || parallelism < 1) {
-    throw new StackSelectionError(
-      `--parallelism must be a whole number of at least 1, got "${args.parallelism}"`,
-      [],
-    );
+    throw new UsageError(`--parallelism must be a whole number of at least 1, got "${args.parallelism}"`, []);
   }
   const cwd = process.cwd();
   const outdir = resolve(cwd, args.out ?? process.env.CDKTF_OUTDIR ?? "cdktf.out");
@@ -68,7 +66,7 @@ async function main(): Promise<number> {
 
 main()
   .catch((err: unknown) => {
-    if (err instanceof StackSelectionError) {
+    if (err instanceof UsageError) {
       process.stderr.write(`diff: ${err.message}\n${USAGE}\n`);
       if (err.choices.length > 0)
         process.stderr.write(`stacks:\n${err.choices.map((c) => `  ${c}\n`).join("")}`);

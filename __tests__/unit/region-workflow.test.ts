@@ -1,4 +1,4 @@
-import { findRegion, RegionChoiceError, regionWorkflow } from "../../scripts/lib/region-workflow";
+import { findRegion, regionWorkflow } from "../../scripts/lib/region-workflow";
 import { resolveRequest, UsageError } from "../../scripts/lib/simulate";
 import { parseConfig } from "../../stacks/config";
 import { exampleConfig, fleetConfig } from "../fixtures/config/helpers";
@@ -6,15 +6,15 @@ import { exampleConfig, fleetConfig } from "../fixtures/config/helpers";
 const example = parseConfig(exampleConfig());
 const fleet = parseConfig(fleetConfig());
 
-/** The RegionChoiceError `find` throws; fails the test when it returns. */
-function choiceError(find: () => unknown): RegionChoiceError {
+/** The UsageError `find` throws; fails the test when it returns. */
+function choiceError(find: () => unknown): UsageError {
   try {
     find();
   } catch (error) {
-    if (error instanceof RegionChoiceError) return error;
+    if (error instanceof UsageError) return error;
     throw error;
   }
-  throw new Error("expected a RegionChoiceError");
+  throw new Error("expected a UsageError");
 }
 
 describe("finding a region", () => {

@@ -7,6 +7,7 @@ import type { ResolvedConfig, ResolvedRegion } from "../../stacks/config";
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import { regionalName } from "../../stacks/naming";
 import { type AslDefinition, buildDefinition, workflowTimeouts } from "../../stacks/workflow";
+import { UsageError } from "./usage";
 
 export interface RegionWorkflow {
   readonly region: ResolvedRegion;
@@ -14,18 +15,6 @@ export interface RegionWorkflow {
   readonly lockTableName: string;
   /** `<stackName>-<region>-<fn>`: what `FunctionName` holds once Terraform resolves the ARN. */
   readonly functionNames: Readonly<Record<FunctionName, string>>;
-}
-
-/** A region that is not in the configuration, or a name that fits several accounts' regions. */
-export class RegionChoiceError extends Error {
-  constructor(
-    message: string,
-    /** What to ask for instead: region names, or `--account <a> --region <r>` with accounts. */
-    readonly choices: readonly string[],
-  ) {
-    super(message);
-    this.name = "RegionChoiceError";
-  }
 }
 
 function choice(region: ResolvedRegion): string {
@@ -37,15 +26,12 @@ function choice(region: ResolvedRegion): string {
 /**
  * Finds a region by name, and by account when `accounts` deploy it to more than one (DESIGN §7:
  * the account is required only then).
- * @throws RegionChoiceError listing the choices when there is no such region or it is ambiguous
+ * @throws UsageError listing the choices (region names, or `--account <a> --region <r>`) when there is no such region or it is ambiguous
  */
 export function findRegion(config: ResolvedConfig, regionName: string, account?: string): ResolvedRegion {
   const all = config.regions.map(choice);
   if (account !== undefined && config.accounts.length === 0) {
-    throw new RegionChoiceError(
-      `the configuration has no accounts; leave out the account ("${account}")`,
-      all,
-    );
+    throw new UsageError(`the configuration has no accounts; leave out the account ("${account}")`, all);
   }
   const matches = config.regions.filter(
     (r) => r.name === regionName && (account === undefined || r.account?.name === account),
@@ -53,12 +39,12 @@ export function findRegion(config: ResolvedConfig, regionName: string, account?:
   const [only] = matches;
   if (only !== undefined && matches.length === 1) return only;
   if (matches.length > 1) {
-    throw new RegionChoiceError(
+    throw new UsageError(
       `region "${regionName}" is in ${matches.length} accounts; name the account`,
       matches.map(choice),
     );
   }
-  throw new RegionChoiceError(
+  throw new UsageError(
     account === undefined
       ? `unknown region "${regionName}"`
       : `no region "${regionName}" in account "${account}"`,
@@ -68,7 +54,7 @@ export function findRegion(config: ResolvedConfig, regionName: string, account?:
 
 /**
  * The region's workflow. `account` picks among accounts that deploy the same region.
- * @throws RegionChoiceError when the configuration has no such region or the name is ambiguous
+ * @throws UsageError when the configuration has no such region or the name is ambiguous
  */
 export function regionWorkflow(config: ResolvedConfig, regionName: string, account?: string): RegionWorkflow {
   const region = findRegion(config, regionName, account);

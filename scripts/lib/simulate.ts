@@ -10,7 +10,11 @@ import type { ResolvedConfig } from "../../stacks/config";
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import { regionalName } from "../../stacks/naming";
 import type { AslDefinition } from "../../stacks/workflow";
-import { findRegion, RegionChoiceError, regionWorkflow } from "./region-workflow";
+import { findRegion, regionWorkflow } from "./region-workflow";
+import { UsageError } from "./usage";
+
+export { UsageError } from "./usage";
+
 import { type Sandbox, type SandboxBehaviour, sandbox } from "./sandbox";
 import {
   BACK_ONLINE,
@@ -182,15 +186,6 @@ export const SCENARIOS: readonly Scenario[] = [
 ];
 
 /** A request the simulator cannot run; `choices` are the valid values to show the user. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly choices: readonly string[],
-  ) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 /** One state the execution entered, at its simulated time. */
 export interface Step {
@@ -232,13 +227,7 @@ export interface SimulationRequest {
 
 /** Checks the request against the configuration and the scenarios; throws UsageError. */
 export function resolveRequest(request: Omit<SimulationRequest, "onProgress">) {
-  let region: ResolvedConfig["regions"][number];
-  try {
-    region = findRegion(request.config, request.region, request.account);
-  } catch (error) {
-    if (error instanceof RegionChoiceError) throw new UsageError(error.message, error.choices);
-    throw error;
-  }
+  const region = findRegion(request.config, request.region, request.account);
   const instance = region.instances.find((i) => i.settings.instanceId === request.instance);
   if (!instance) {
     throw new UsageError(

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { UsageError } from "./usage";
 
 /** The stack names of a synthesized output, from its manifest.json (sorted, as cdktf writes them). */
 export function manifestStacks(outdir: string): string[] {
@@ -24,17 +25,6 @@ function patternRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-/** The request names a stack or pattern that matches nothing; `choices` are the stacks there are. */
-export class StackSelectionError extends Error {
-  constructor(
-    message: string,
-    readonly choices: readonly string[],
-  ) {
-    super(message);
-    this.name = "StackSelectionError";
-  }
-}
-
 /**
  * The stacks matching any of `patterns`, in manifest order, each once (like `cdktf deploy`'s
  * stack patterns). A pattern matching nothing is an error rather than a silently skipped plan.
@@ -44,7 +34,7 @@ export function selectStacks(stacks: readonly string[], patterns: readonly strin
   for (const pattern of patterns) {
     const re = patternRegExp(pattern);
     const matching = stacks.filter((s) => re.test(s));
-    if (matching.length === 0) throw new StackSelectionError(`no stack matches "${pattern}"`, stacks);
+    if (matching.length === 0) throw new UsageError(`no stack matches "${pattern}"`, stacks);
     for (const s of matching) selected.add(s);
   }
   return stacks.filter((s) => selected.has(s));
