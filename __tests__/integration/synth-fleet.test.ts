@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OPT_IN_REGIONS } from "../../stacks/config";
 import { AWS_REGIONS } from "../../stacks/config/regions";
+import { FUNCTION_NAMES } from "../../stacks/function-catalog";
 import { fleetAccountId, fleetConfigOf } from "../../testkit/fleet-config";
 import { configWith, fleetConfig } from "../fixtures/config/helpers";
 import { PROJECT_DIR, readStacks, readTree, runProcess } from "../helpers/synth";
@@ -65,7 +66,7 @@ describe("a 4-account x 25-region fleet in the per-region layout", () => {
       const resources = Object.values(stack.json.resource).flatMap((byName) => Object.values(byName));
       expect(resources.filter((r) => r.provider !== `aws.${alias}`)).toEqual([]);
       keys.add((stack.json.terraform.backend as { s3: { key: string } }).s3.key);
-      expect(readdirSync(join(stack.stackDir, "assets"))).toHaveLength(6);
+      expect(readdirSync(join(stack.stackDir, "assets"))).toHaveLength(FUNCTION_NAMES.length);
     }
     expect(keys.size).toBe(100);
 
@@ -101,12 +102,13 @@ describe("the staging-then-swap with many stacks", () => {
     expect((await synth(fleetConfig(), outdir)).code).toBe(0);
     const before = readTree(outdir);
 
-    // Passes validation, then fails while the last stack is built (EventBridge's template limit).
+    // Passes validation (each text within its own limit), then fails while the last stack is
+    // built: together they are over EventBridge's input template limit.
     const tooLong = configWith(
       {
         "accounts.staging.regions.us-east-1.instances.0.url": {
-          address: "https://us.example.com",
-          expectBody: "x".repeat(9000),
+          address: `https://us.example.com/${"a".repeat(3900)}`,
+          expectBody: "x".repeat(4000),
         },
       },
       fleetConfig(),
