@@ -2,8 +2,8 @@ import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { bundleFunctions } from "./stacks/bundling";
-import { ConfigError, loadConfig } from "./stacks/config";
-import { FirstLineStack } from "./stacks/first-line-stack";
+import { ConfigError, fleetNotes, loadConfig } from "./stacks/config";
+import { firstLineStacks } from "./stacks/first-line-stack";
 
 /** package.json's name, version and repository URL, for the providers' default tags. */
 function appIdentity(projectDir: string) {
@@ -23,6 +23,7 @@ function appIdentity(projectDir: string) {
 export async function synthesize(opts: { cwd: string; env: NodeJS.ProcessEnv; log: (line: string) => void }) {
   // Validation comes first, before any App exists or any file is written.
   const config = loadConfig({ cwd: opts.cwd, env: opts.env });
+  for (const note of fleetNotes(config)) opts.log(`first-line: note: ${note}`);
   const projectDir = __dirname;
   const bundles = await bundleFunctions({
     projectDir,
@@ -38,16 +39,18 @@ export async function synthesize(opts: { cwd: string; env: NodeJS.ProcessEnv; lo
   try {
     // A CloudBackend validates by running `terraform version`; synth must work without terraform.
     const app = new App({ outdir: staging, skipValidation: config.backend.type === "cloud" });
-    new FirstLineStack(app, { config, bundles, identity: appIdentity(projectDir) });
+    // Every stack of the layout in one App: bundles are built once above and each stack copies
+    // the same zips, and the whole set is swapped in together or not at all.
+    const stacks = firstLineStacks(app, { config, bundles, identity: appIdentity(projectDir) });
     app.synth();
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
+    opts.log(
+      `first-line: synthesized ${config.regions.length} region(s), ${config.regions.reduce((n, r) => n + r.instances.length, 0)} instance(s) in ${stacks.length} stack(s) into ${outdir}`,
+    );
   } finally {
     if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   }
-  opts.log(
-    `first-line: synthesized ${config.regions.length} region(s), ${config.regions.reduce((n, r) => n + r.instances.length, 0)} instance(s) into ${outdir}`,
-  );
 }
 
 if (require.main === module) {

@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleFunctions } from "../stacks/bundling";
-import { AWS_REGIONS } from "../stacks/config/regions";
 import { FUNCTION_NAMES } from "../stacks/function-catalog";
 import { readZip } from "../stacks/zip";
+import { type FleetShape, fleetConfigOf } from "../testkit/fleet-config";
 
 const projectDir = join(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -49,13 +49,74 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 /** A config with `count` regions, one instance each, shaped like the committed example. */
 function configWith(count: number): unknown {
-  const example = JSON.parse(readFileSync(join(projectDir, "cdktf.json"), "utf8")).context.firstLine;
-  const template = example.regions["eu-west-1"].instances[0];
-  const regions: Record<string, unknown> = {};
-  AWS_REGIONS.slice(0, count).forEach((region, i) => {
-    regions[region] = { instances: [{ ...template, instanceId: `i-${i.toString(16).padStart(17, "0")}` }] };
+  return fleetConfigOf({ accounts: 0, regions: count });
+}
+
+/** Total bytes of the files under `dir`. */
+function treeBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((n, entry) => {
+    const full = join(entry.parentPath, entry.name);
+    return n + (entry.isDirectory() ? treeBytes(full) : statSync(full).size);
+  }, 0);
+}
+
+interface FleetSynth {
+  readonly bareMs: number;
+  readonly cliMs: number;
+  /** The bare app's peak resident set. */
+  readonly peakBytes: number;
+  readonly outputBytes: number;
+  readonly stacks: number;
+  /** Distinct function zips over every stack's assets (byte-identical copies count once). */
+  readonly distinctZips: number;
+}
+
+/**
+ * One synth of `shape` with the bare app (wall time, peak memory, output size) and one with
+ * `cdktf synth` (wall time), as a user runs them.
+ */
+function fleetSynth(work: string, name: string, shape: FleetShape): FleetSynth {
+  const file = join(work, `${name}.json`);
+  writeFileSync(file, JSON.stringify(fleetConfigOf(shape)));
+  const out = join(work, `${name}.out`);
+  const rssFile = join(work, `${name}.rss`);
+  const start = process.hrtime.bigint();
+  const bare = spawnSync("node", ["--import", "tsx", "--import", "./scripts/bench/peak-rss.ts", "main.ts"], {
+    cwd: projectDir,
+    env: { ...process.env, FIRST_LINE_CONFIG: file, CDKTF_OUTDIR: out, BENCH_PEAK_RSS_FILE: rssFile },
+    encoding: "utf8",
   });
-  return { ...example, regions };
+  const bareMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (bare.status !== 0) throw new Error(`synth of ${name} failed:\n${bare.stderr}`);
+  const startCli = process.hrtime.bigint();
+  const cli = spawnSync(
+    join(projectDir, "node_modules", ".bin", "cdktf"),
+    ["synth", "--output", join(work, `${name}.cli`)],
+    {
+      cwd: projectDir,
+      env: { ...process.env, FIRST_LINE_CONFIG: file },
+      encoding: "utf8",
+    },
+  );
+  const cliMs = Number(process.hrtime.bigint() - startCli) / 1e6;
+  if (cli.status !== 0) throw new Error(`cdktf synth of ${name} failed:\n${cli.stderr}`);
+  const stacksDir = join(out, "stacks");
+  const stacks = readdirSync(stacksDir);
+  const zips = new Set(
+    stacks.flatMap((stack) =>
+      readdirSync(join(stacksDir, stack, "assets"), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".zip"))
+        .map((f) => readFileSync(join(stacksDir, stack, "assets", f)).toString("base64")),
+    ),
+  );
+  return {
+    bareMs,
+    cliMs,
+    peakBytes: Number(readFileSync(rssFile, "utf8")),
+    outputBytes: treeBytes(out),
+    stacks: stacks.length,
+    distinctZips: zips.size,
+  };
 }
 
 async function main() {
@@ -197,6 +258,43 @@ async function main() {
   };
   const extra = count(join(work, "two")) - count(join(work, "out-1"));
   add("resources added by a second instance", String(extra), "<= 5", extra <= 5);
+
+  // --- fleets: accounts x regions, both layouts (one run each) --------------------------------
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const fleetRow = (label: string, f: FleetSynth, target = "report", ok?: boolean) =>
+    add(
+      `${label}: bare / cdktf synth, peak RSS, output`,
+      `${ms(f.bareMs)} / ${ms(f.cliMs)}, ${mb(f.peakBytes)}, ${mb(f.outputBytes)}`,
+      target,
+      ok,
+    );
+  const baseline = fleetSynth(work, "fleet-1x25-single", { accounts: 1, regions: 25, layout: "single" });
+  fleetRow("1 account x 25 regions, single layout (1 stack)", baseline);
+  const split = fleetSynth(work, "fleet-1x25-per-region", { accounts: 1, regions: 25, layout: "per-region" });
+  fleetRow(`1 account x 25 regions, per-region (${split.stacks} stacks)`, split);
+  const hundred = fleetSynth(work, "fleet-4x25-per-region", {
+    accounts: 4,
+    regions: 25,
+    layout: "per-region",
+  });
+  fleetRow(
+    `4 accounts x 25 regions, per-region (${hundred.stacks} stacks)`,
+    hundred,
+    `bare <= 2x 1x25 single (${ms(2 * baseline.bareMs)})`,
+    hundred.bareMs <= 2 * baseline.bareMs,
+  );
+  add(
+    "100 stacks vs 1x25 single: bare / cdktf synth",
+    `${(hundred.bareMs / baseline.bareMs).toFixed(2)}x / ${(hundred.cliMs / baseline.cliMs).toFixed(2)}x`,
+    "<= 2x",
+    hundred.bareMs <= 2 * baseline.bareMs,
+  );
+  add(
+    "distinct function zips over all 100 stacks' assets (copies byte-identical)",
+    String(hundred.distinctZips),
+    String(FUNCTION_NAMES.length),
+    hundred.distinctZips === FUNCTION_NAMES.length,
+  );
   rmSync(work, { recursive: true, force: true });
 
   // --- test suite ----------------------------------------------------------------------------

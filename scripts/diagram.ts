@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const first = config.regions[0];
   if (!first) throw new Error("the configuration has no region");
   process.stderr.write(`diagram: building the ${first.name} definition\n`);
-  const dot = toDot(regionWorkflow(config, first.name).definition);
+  const dot = toDot(regionWorkflow(config, first.name, first.account?.name).definition);
   if (args.dot) writeFileSync(args.dot, dot);
   process.stderr.write("diagram: rendering with Graphviz (WebAssembly)\n");
   const viz = await instance();

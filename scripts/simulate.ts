@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- --region <r> --instance <id> --scenario <name> [--quiet]`
+ * `npm run simulate -- [--account <a>] --region <r> --instance <id> --scenario <name> [--quiet]`
  *
  * Runs the region's real workflow definition locally with the real handlers against stand-ins
  * on 127.0.0.1 (see scripts/lib/simulate.ts). Progress (states as they are entered) goes to
@@ -13,12 +13,12 @@ import { parseArgs } from "./lib/args";
 import { formatSimulation, SCENARIOS, simulate, UsageError } from "./lib/simulate";
 
 const USAGE =
-  "usage: npm run simulate -- --region <region> --instance <instance-id> --scenario <name> [--quiet]";
+  "usage: npm run simulate -- [--account <name>] --region <region> --instance <instance-id> --scenario <name> [--quiet]";
 
 async function main(): Promise<number> {
   let args: Record<string, string>;
   try {
-    args = parseArgs(process.argv.slice(2), ["region", "instance", "scenario", "quiet"]);
+    args = parseArgs(process.argv.slice(2), ["account", "region", "instance", "scenario", "quiet"]);
   } catch (err) {
     process.stderr.write(`simulate: ${(err as Error).message}\n${USAGE}\n`);
     return 1;
@@ -30,8 +30,9 @@ async function main(): Promise<number> {
     process.stderr.write(`simulate: missing ${missing.map((m) => `--${m}`).join(", ")}\n${USAGE}\n`);
     process.stderr.write("instances:\n");
     for (const r of config.regions) {
+      const account = r.account === undefined ? "" : `--account ${r.account.name} `;
       for (const i of r.instances)
-        process.stderr.write(`  --region ${r.name} --instance ${i.settings.instanceId}\n`);
+        process.stderr.write(`  ${account}--region ${r.name} --instance ${i.settings.instanceId}\n`);
     }
     process.stderr.write("scenarios:\n");
     for (const s of SCENARIOS) process.stderr.write(`  ${s.name.padEnd(24)} ${s.description}\n`);
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
   const result = await simulate({
     config,
     region: args.region as string,
+    ...(args.account === undefined ? {} : { account: args.account }),
     instance: args.instance as string,
     scenario: args.scenario as string,
     ...(quiet ? {} : { onProgress: (line: string) => process.stderr.write(`simulate: ${line}\n`) }),

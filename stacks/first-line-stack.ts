@@ -9,9 +9,16 @@ import {
 } from "cdktf";
 import type { Construct } from "constructs";
 import type { FunctionBundle } from "./bundling";
-import type { ResolvedConfig } from "./config";
+import {
+  type BackendConfig,
+  type ResolvedConfig,
+  type ResolvedRegion,
+  type ResolvedStack,
+  stacksOf,
+} from "./config";
 import type { FunctionCode } from "./first-line-function";
 import { FUNCTION_NAMES, type FunctionName } from "./function-catalog";
+import { assumeRoleSessionName } from "./naming";
 import { RegionalFirstLine } from "./regional-first-line";
 
 /** What the provider's default_tags say about who made a resource. */
@@ -24,43 +31,94 @@ export interface AppIdentity {
   readonly repository: string;
 }
 
-/** Props of {@link FirstLineStack}. */
-export interface FirstLineStackProps {
+/** What every stack of a synth shares. */
+export interface FirstLineAppProps {
   /** Validated, merged configuration (see stacks/config). */
   readonly config: ResolvedConfig;
-  /** The six bundled functions (see stacks/bundling). */
+  /** The six bundled functions (see stacks/bundling), bundled once per synth. */
   readonly bundles: Readonly<Record<FunctionName, FunctionBundle>>;
   readonly identity: AppIdentity;
 }
 
+/** Props of {@link FirstLineStack}. */
+export interface FirstLineStackProps extends FirstLineAppProps {
+  /** Which stack this is: its name, its own backend and its regions (see `stacksOf`). */
+  readonly stack: ResolvedStack;
+}
+
+function addBackend(stack: TerraformStack, backend: BackendConfig): void {
+  if (backend.type === "s3") {
+    const s3 = new S3Backend(stack, {
+      bucket: backend.bucket,
+      key: backend.key,
+      region: backend.region,
+      encrypt: true,
+    });
+    // cdktf 0.21 predates S3's native lock file (Terraform >= 1.10); no DynamoDB table needed.
+    s3.addOverride("use_lockfile", true);
+  } else {
+    new CloudBackend(stack, {
+      organization: backend.organization,
+      workspaces: new NamedCloudWorkspace(backend.workspace, backend.project),
+    });
+  }
+}
+
 /**
- * The one stack: the backend, one aliased provider per region, the six function zips as assets
- * (one each, shared by every region), and one {@link RegionalFirstLine} per region. Construct
- * ids are region names, so adding a region only adds resources.
+ * A region's provider, aliased by the region's key. With accounts it assumes the account's role
+ * and accepts no other account: credentials for the wrong account fail the plan instead of
+ * applying there.
+ */
+function regionProvider(
+  stack: TerraformStack,
+  region: ResolvedRegion,
+  props: FirstLineStackProps,
+): AwsProvider {
+  const { account } = region;
+  const { identity } = props;
+  return new AwsProvider(stack, `aws-${region.key}`, {
+    alias: region.key,
+    region: region.name,
+    ...(account === undefined
+      ? {}
+      : {
+          assumeRole: [
+            {
+              roleArn: account.roleArn,
+              sessionName: assumeRoleSessionName(props.config.stackName, region.name),
+              ...(account.externalId === undefined ? {} : { externalId: account.externalId }),
+            },
+          ],
+          allowedAccountIds: [account.accountId],
+        }),
+    defaultTags: [
+      {
+        tags: {
+          app: identity.name,
+          "app-version": identity.version,
+          repository: identity.repository,
+          "managed-by": "cdktf",
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * One stack: its backend, one aliased provider and one {@link RegionalFirstLine} per region it
+ * holds, and the six function zips as assets (one each, shared by its regions). Construct ids
+ * are region keys, the same in either layout, so resource addresses inside a region do not
+ * depend on which stack holds it, and adding a region only adds resources.
  */
 export class FirstLineStack extends TerraformStack {
   readonly regions: ReadonlyMap<string, RegionalFirstLine>;
 
   constructor(scope: Construct, props: FirstLineStackProps) {
-    const { config } = props;
-    super(scope, config.stackName);
+    const { config, stack } = props;
+    super(scope, stack.name);
+    addBackend(this, stack.backend);
 
-    if (config.backend.type === "s3") {
-      const backend = new S3Backend(this, {
-        bucket: config.backend.bucket,
-        key: config.backend.key,
-        region: config.backend.region,
-        encrypt: true,
-      });
-      // cdktf 0.21 predates S3's native lock file (Terraform >= 1.10); no DynamoDB table needed.
-      backend.addOverride("use_lockfile", true);
-    } else {
-      new CloudBackend(this, {
-        organization: config.backend.organization,
-        workspaces: new NamedCloudWorkspace(config.backend.workspace, config.backend.project),
-      });
-    }
-
+    // Every stack has its own copy of the zips: a stack's folder is all Terraform sees.
     const code = Object.fromEntries(
       FUNCTION_NAMES.map((name) => {
         const bundle = props.bundles[name];
@@ -74,27 +132,13 @@ export class FirstLineStack extends TerraformStack {
     ) as Record<FunctionName, FunctionCode>;
 
     const regions = new Map<string, RegionalFirstLine>();
-    for (const region of config.regions) {
-      const provider = new AwsProvider(this, `aws-${region.name}`, {
-        alias: region.name,
-        region: region.name,
-        defaultTags: [
-          {
-            tags: {
-              app: props.identity.name,
-              "app-version": props.identity.version,
-              repository: props.identity.repository,
-              "managed-by": "cdktf",
-            },
-          },
-        ],
-      });
+    for (const region of stack.regions) {
       regions.set(
-        region.name,
-        new RegionalFirstLine(this, region.name, {
+        region.key,
+        new RegionalFirstLine(this, region.key, {
           stackName: config.stackName,
           region,
-          provider,
+          provider: regionProvider(this, region, props),
           code,
           ...(config.operatorTopicArn ? { operatorTopicArn: config.operatorTopicArn } : {}),
         }),
@@ -102,4 +146,9 @@ export class FirstLineStack extends TerraformStack {
     }
     this.regions = regions;
   }
+}
+
+/** Every stack of the configuration's layout: one, or one per account x region. */
+export function firstLineStacks(scope: Construct, props: FirstLineAppProps): FirstLineStack[] {
+  return stacksOf(props.config).map((stack) => new FirstLineStack(scope, { ...props, stack }));
 }

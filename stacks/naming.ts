@@ -25,3 +25,27 @@ export function secretArn(region: string, accountId: string, nameOrArn: string):
   if (nameOrArn.startsWith("arn:")) return nameOrArn;
   return `arn:${PARTITION}:secretsmanager:${region}:${accountId}:secret:${nameOrArn}-??????`;
 }
+
+/**
+ * A region's key (DESIGN §6): its provider alias and its regional construct's id, `<region>` or
+ * `<account>-<region>`. Keys never collide: account names are `[a-z][a-z0-9-]{0,15}` and no AWS
+ * region name ends in `-<another region name>`. The same key in both layouts keeps resource
+ * addresses inside a region unchanged when a fleet moves between them.
+ */
+export function regionKey(region: string, account?: string): string {
+  return account === undefined ? region : `${account}-${region}`;
+}
+
+/** A per-region stack: `<stackName>-<region>` or `<stackName>-<account>-<region>` (DESIGN §6). */
+export function regionStackName(stackName: string, key: string): string {
+  return `${stackName}-${key}`;
+}
+
+/**
+ * The `session_name` a provider assumes an account's role with: CloudTrail in that account shows
+ * which deployment and region acted. At most 11 + 20 + 1 + 14 = 46 characters of `[a-z0-9-]`,
+ * within STS's 64.
+ */
+export function assumeRoleSessionName(stackName: string, region: string): string {
+  return `first-line-${stackName}-${region}`;
+}

@@ -14,7 +14,7 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ALL_CHECKS } from "../contract/checks";
 import type { WorkflowInput } from "../contract/workflow";
-import { ConfigError, type ResolvedInstance, type ResolvedRegion } from "./config";
+import { ConfigError, type ResolvedInstance, type ResolvedRegion, regionConfigPath } from "./config";
 import { FirstLineFunction, type FunctionCode } from "./first-line-function";
 import type { FunctionName } from "./function-catalog";
 import { iamContext, type PolicyStatement, policyDocument, trustPolicy } from "./iam";
@@ -399,7 +399,7 @@ export class RegionalFirstLine extends Construct {
     if (templateLength(input) > INPUT_TEMPLATE_MAX_LENGTH) {
       // Synth would succeed and `terraform apply` fail; say which instance and what to shorten.
       throw new ConfigError("Invalid first-line configuration: 1 problem; fix it and run again:", [
-        `regions.${region.name}.instances[${index}]: the workflow input of ${settings.instanceId} is ${templateLength(input)} characters, over EventBridge's ${INPUT_TEMPLATE_MAX_LENGTH}-character input template limit; shorten its longest settings (url.expectBody, ssh.command, url address)`,
+        `${regionConfigPath(region)}.instances[${index}]: the workflow input of ${settings.instanceId} is ${templateLength(input)} characters, over EventBridge's ${INPUT_TEMPLATE_MAX_LENGTH}-character input template limit; shorten its longest settings (url.expectBody, ssh.command, url address)`,
       ]);
     }
 

@@ -24,6 +24,12 @@ export interface TfProvider {
   readonly alias?: string;
   readonly region?: string;
   readonly default_tags?: readonly { readonly tags: Readonly<Record<string, string>> }[];
+  readonly assume_role?: readonly {
+    readonly role_arn: string;
+    readonly session_name?: string;
+    readonly external_id?: string;
+  }[];
+  readonly allowed_account_ids?: readonly string[];
 }
 
 /** The parts of cdk.tf.json the tests read. */
@@ -49,17 +55,29 @@ export interface TfBlock {
   readonly body: TfBody;
 }
 
-/** A synthesized configuration. */
-export interface Synthesized {
+/** One synthesized stack. */
+export interface SynthesizedStack {
+  /** The stack's name, as in manifest.json and `cdktf list`. */
+  readonly name: string;
   readonly json: TfJson;
-  /** The exact text of cdk.tf.json. */
+  /** The exact text of its cdk.tf.json. */
   readonly text: string;
+  /** `<outdir>/stacks/<name>`: relative asset paths in the JSON resolve against it. */
+  readonly stackDir: string;
+}
+
+/**
+ * A synthesized configuration. `json`, `text` and `stackDir` are those of the stack named
+ * `stackName` (the single layout's one stack) and throw when there is none (per-region layout:
+ * read `stacks`).
+ */
+export interface Synthesized extends Omit<SynthesizedStack, "name"> {
+  /** Every stack, in manifest.json order. */
+  readonly stacks: readonly SynthesizedStack[];
   /** The resolved configuration the stack was built from (parseConfig of the raw document). */
   readonly config: ResolvedConfig;
   /** The output folder (what would be cdktf.out). */
   readonly outdir: string;
-  /** `<outdir>/stacks/<stackName>`: relative asset paths in the JSON resolve against it. */
-  readonly stackDir: string;
   /** Removes the temporary folder. */
   readonly cleanup: () => void;
 }
@@ -88,13 +106,44 @@ export async function synthConfig(raw: unknown): Promise<Synthesized> {
       log: () => {},
     });
     const outdir = join(dir, "cdktf.out");
-    const stackDir = join(outdir, "stacks", config.stackName);
-    const text = readFileSync(join(stackDir, "cdk.tf.json"), "utf8");
-    return { json: JSON.parse(text) as TfJson, text, config, outdir, stackDir, cleanup };
+    const stacks = readStacks(outdir);
+    const single = () => {
+      const stack = stacks.find((s) => s.name === config.stackName);
+      if (stack === undefined) {
+        throw new Error(`no stack named ${config.stackName} (layout ${config.layout}): read .stacks instead`);
+      }
+      return stack;
+    };
+    return {
+      get json() {
+        return single().json;
+      },
+      get text() {
+        return single().text;
+      },
+      get stackDir() {
+        return single().stackDir;
+      },
+      stacks,
+      config,
+      outdir,
+      cleanup,
+    };
   } catch (error) {
     cleanup();
     throw error;
   }
+}
+
+/** Every stack manifest.json lists in `outdir`, with its parsed cdk.tf.json. */
+export function readStacks(outdir: string): SynthesizedStack[] {
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string; workingDirectory: string }>;
+  };
+  return Object.entries(manifest.stacks).map(([name, entry]) => {
+    const text = readFileSync(join(outdir, entry.synthesizedStackPath), "utf8");
+    return { name, json: JSON.parse(text) as TfJson, text, stackDir: join(outdir, entry.workingDirectory) };
+  });
 }
 
 /** Every resource and data source of the stack. */

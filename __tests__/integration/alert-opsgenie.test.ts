@@ -4,8 +4,8 @@ import { handler } from "../../functions/alert-opsgenie";
 import { createAlertOpsgenie } from "../../functions/alert-opsgenie/alert-opsgenie";
 import { DeliveryFailedError, InvalidInputError } from "../../functions/shared/errors";
 import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
-import escalated from "../fixtures/events/notification-escalated.json";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
+import escalated from "../fixtures/events/notification-escalated.json";
 
 const secretsManager = mockClient(SecretsManagerClient);
 const API_KEY = "5b0e5f4c-9d1a-4c1e-b7a1-opsgenie-test-key";

@@ -1,12 +1,12 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Route53Client } from "@aws-sdk/client-route-53";
-import { runRoute53Check } from "../../functions/route53-check/check";
 import type { CheckResult, NotificationResult } from "../../contract/workflow";
+import { runRoute53Check } from "../../functions/route53-check/check";
 import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
-import recovered from "../fixtures/events/notification-recovered.json";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
 import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
+import recovered from "../fixtures/events/notification-recovered.json";
 
 // DESIGN §3.6 against the real AWS SDK: the deployed handlers (their module-scope clients, the
 // SDK's own retries, its protocol parsers) talk to one loopback endpoint reached through

@@ -8,8 +8,8 @@ import {
   SecretUnavailableError,
 } from "../../functions/shared/errors";
 import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
-import recovered from "../fixtures/events/notification-recovered.json";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
+import recovered from "../fixtures/events/notification-recovered.json";
 
 const secretsManager = mockClient(SecretsManagerClient);
 const TOKEN = "XyZslackWebhookToken0123456789";

@@ -25,8 +25,6 @@ import { INSTANCE_ID, REGION } from "../../functions/shared/input";
 import { handler as sshCheck } from "../../functions/ssh-check";
 import { handler as urlCheck } from "../../functions/url-check";
 import { buildDefinition, INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../../stacks/workflow";
-import escalated from "../fixtures/events/notification-escalated.json";
-import recovered from "../fixtures/events/notification-recovered.json";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
 import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
 import {
@@ -37,6 +35,8 @@ import {
   runWorkflow,
   workflowInput,
 } from "../../testkit/workflow-harness";
+import escalated from "../fixtures/events/notification-escalated.json";
+import recovered from "../fixtures/events/notification-recovered.json";
 
 const ec2 = mockClient(EC2Client);
 const route53 = mockClient(Route53Client);

@@ -12,10 +12,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { mockClient } from "aws-sdk-client-mock";
 import { utils } from "ssh2";
 import { readZip } from "../../stacks/zip";
-import escalated from "../fixtures/events/notification-escalated.json";
-import recovered from "../fixtures/events/notification-recovered.json";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
 import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
+import escalated from "../fixtures/events/notification-escalated.json";
+import recovered from "../fixtures/events/notification-recovered.json";
 import { synthExample } from "../security/synth";
 
 type Handler = (event: unknown) => Promise<unknown>;

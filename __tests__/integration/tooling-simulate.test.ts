@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { closeSandbox } from "../../testkit/sandbox";
 import { SCENARIOS, type SimulationResult, simulate, UsageError } from "../../scripts/lib/simulate";
 import { parseConfig } from "../../stacks/config";
 import { checkStates, escalationState, pollStates, STATE } from "../../stacks/workflow";
+import { closeSandbox } from "../../testkit/sandbox";
 import { committedExample, PROJECT_DIR } from "../../testkit/synth";
 
 const config = parseConfig(committedExample());

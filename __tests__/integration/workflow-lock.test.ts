@@ -1,5 +1,5 @@
-import { planWindows } from "../../functions/restart-instance/restart";
 import type { CheckName, PlanEvent } from "../../contract/workflow";
+import { planWindows } from "../../functions/restart-instance/restart";
 import { buildDefinition, INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../../stacks/workflow";
 import {
   CLOCK_START,

@@ -1,6 +1,6 @@
 /**
  * Synthesis for the security tests, on top of the shared in-process synth helper
- * (`__tests__/helpers/synth.ts`), returning the JSON in the security tests' own types.
+ * (`testkit/synth.ts`), returning the JSON in the security tests' own types.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -58,7 +58,11 @@ describe("parseCheckEvent (every check's input parsed with the contract's fields
   });
 
   it.each([
-    ["a malformed fingerprint", { hostKeySha256: ["SHA256:abc"] }, 'settings.hostKeySha256[0]: "SHA256:abc" is not'],
+    [
+      "a malformed fingerprint",
+      { hostKeySha256: ["SHA256:abc"] },
+      'settings.hostKeySha256[0]: "SHA256:abc" is not',
+    ],
     ["a bad second fingerprint", { hostKeySha256: [FP, "nope"] }, "settings.hostKeySha256[1]"],
     ["an empty fingerprint list", { hostKeySha256: [] }, "settings.hostKeySha256: expected"],
     ["a user with a space", { user: "ec2 user" }, "settings.user"],
@@ -69,7 +73,11 @@ describe("parseCheckEvent (every check's input parsed with the contract's fields
     ["inVpc given as a string", { inVpc: "yes" }, "settings.inVpc: expected true or false"],
     ["a host that is a URL", { host: "ssh://example.com" }, "settings.host"],
     ["a host that reads as an option", { host: "-oProxyCommand=x" }, "settings.host"],
-    ["a partial secret ARN", { mode: "command", privateKeySecret: "arn:aws:secretsmanager:us-east-1:123456789012:secret:k" }, "settings.privateKeySecret"],
+    [
+      "a partial secret ARN",
+      { mode: "command", privateKeySecret: "arn:aws:secretsmanager:us-east-1:123456789012:secret:k" },
+      "settings.privateKeySecret",
+    ],
   ])("the SSH check rejects %s", (_label, patch, problem) => {
     const settings = { ...fixture.ssh, ...patch };
 
@@ -103,9 +111,9 @@ describe("parseCheckEvent (every check's input parsed with the contract's fields
   });
 
   it("reports missing settings once, not once per field", () => {
-    expect(problemsOf(() => parseCheckEvent({ instanceId: "i-0123456789abcdef0", region: "eu-west-1" }, urlCheck))).toEqual([
-      "settings: required (the URL check's settings)",
-    ]);
+    expect(
+      problemsOf(() => parseCheckEvent({ instanceId: "i-0123456789abcdef0", region: "eu-west-1" }, urlCheck)),
+    ).toEqual(["settings: required (the URL check's settings)"]);
   });
 
   it("rejects an event that is not an object, without echoing more than a short excerpt", () => {
@@ -113,7 +121,9 @@ describe("parseCheckEvent (every check's input parsed with the contract's fields
       'event: expected an object, got "https://example.com"',
     ]);
     const long = "x".repeat(MAX_TEXT_LENGTH + 1);
-    const problems = problemsOf(() => parseCheckEvent(event("url", { ...fixture.url, expectBody: long }), urlCheck));
+    const problems = problemsOf(() =>
+      parseCheckEvent(event("url", { ...fixture.url, expectBody: long }), urlCheck),
+    );
     expect(problems).toEqual([`settings.expectBody: must be at most ${MAX_TEXT_LENGTH} characters`]);
   });
 });

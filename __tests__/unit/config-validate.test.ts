@@ -204,7 +204,11 @@ describe("identifiers and addresses", () => {
       [FINGERPRINT, "MD5:aa:bb"],
       `${EU0_PATH}.ssh.hostKeySha256[1]: "MD5:aa:bb" is not an OpenSSH SHA-256 host key fingerprint ("SHA256:" + 43 base64 characters, as \`ssh-keygen -lf\` prints it)`,
     ],
-    [`${EU0}.ssh.hostKeySha256`, [], `${EU0_PATH}.ssh.hostKeySha256: expected an OpenSSH SHA-256 host key fingerprint or a list of them (ssh-keyscan <host> | ssh-keygen -lf -), got an empty list`],
+    [
+      `${EU0}.ssh.hostKeySha256`,
+      [],
+      `${EU0_PATH}.ssh.hostKeySha256: expected an OpenSSH SHA-256 host key fingerprint or a list of them (ssh-keyscan <host> | ssh-keygen -lf -), got an empty list`,
+    ],
     [`${EU0}.ssh.host`, "not a host", `${EU0_PATH}.ssh.host: "not a host" is not a host name or IP address`],
     [
       `${EU0}.url`,
@@ -217,7 +221,11 @@ describe("identifiers and addresses", () => {
       `${EU0_PATH}.url.address: "file:///etc/passwd" is not an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state)`,
     ],
     [`${EU0}.url`, 443, `${EU0_PATH}.url: expected the URL as a string or an object with "address", got 443`],
-    [`${EU0}.url`, { timeoutSeconds: 5 }, `${EU0_PATH}.url.address: required (an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state))`],
+    [
+      `${EU0}.url`,
+      { timeoutSeconds: 5 },
+      `${EU0_PATH}.url.address: required (an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state))`,
+    ],
     [
       "operatorTopicArn",
       "arn:aws:sqs:eu-central-1:123456789012:queue",

@@ -1,5 +1,5 @@
-import type { CheckRun, NotificationEvent } from "../../contract/workflow";
 import { truncate } from "../../contract/text";
+import type { CheckRun, NotificationEvent } from "../../contract/workflow";
 import { InvalidInputError } from "../../functions/shared/errors";
 import {
   buildNotice,
@@ -117,7 +117,8 @@ describe("firstFailure", () => {
   });
 
   it("picks an unavailable check too, saying it could not run: it is why check-unavailable escalated", () => {
-    const reason = "Route 53 API: GetHealthCheckStatus of abc failed: throttled (Throttling) after 3 attempts";
+    const reason =
+      "Route 53 API: GetHealthCheckStatus of abc failed: throttled (Throttling) after 3 attempts";
 
     expect(firstFailure(run("passed", "unavailable", "not-run", { route53: reason }))).toEqual({
       check: "route53",
@@ -128,9 +129,9 @@ describe("firstFailure", () => {
 
   it("says so when a failed check carries no reason, and cuts a very long one", () => {
     expect(firstFailure(run("failed", "not-run", "not-run"))?.reason).toBe("no reason given");
-    expect(firstFailure(run("failed", "not-run", "not-run", { url: "x".repeat(30_000) }))?.reason).toHaveLength(
-      MAX_REASON_CHARS,
-    );
+    expect(
+      firstFailure(run("failed", "not-run", "not-run", { url: "x".repeat(30_000) }))?.reason,
+    ).toHaveLength(MAX_REASON_CHARS);
   });
 });
 
@@ -237,12 +238,17 @@ describe("parseNotificationEvent", () => {
   it("requires a reason when the event is an escalation", () => {
     const { reason: _reason, ...report } = escalated.report;
 
-    expect(problemsOf({ ...escalated, report })).toEqual(["report.reason: required when the event is escalated"]);
+    expect(problemsOf({ ...escalated, report })).toEqual([
+      "report.reason: required when the event is escalated",
+    ]);
   });
 
   it("requires every check of a run", () => {
     expect(
-      problemsOf({ ...recovered, report: { ...recovered.report, runs: { first: { url: { status: "passed" } } } } }),
+      problemsOf({
+        ...recovered,
+        report: { ...recovered.report, runs: { first: { url: { status: "passed" } } } },
+      }),
     ).toEqual([
       "report.runs.first.route53: required (a check's outcome)",
       "report.runs.first.ssh: required (a check's outcome)",
@@ -257,13 +263,18 @@ describe("parseNotificationEvent", () => {
     };
 
     expect(problemsOf({ ...escalated, context: { ...escalated.context, notifications } })).toEqual([
-      expect.stringMatching(/^context\.notifications\.escalation\.apiUrl: "http:\/\/api\.opsgenie\.com" is not an https/),
+      expect.stringMatching(
+        /^context\.notifications\.escalation\.apiUrl: "http:\/\/api\.opsgenie\.com" is not an https/,
+      ),
     ]);
   });
 
   it("accepts a very long check reason (a Lambda error's Cause): messages cut it, delivery goes on", () => {
     const cause = "x".repeat(30_000);
-    const report = { ...escalated.report, runs: { first: { ...escalated.report.runs.first, url: { status: "failed", reason: cause } } } };
+    const report = {
+      ...escalated.report,
+      runs: { first: { ...escalated.report.runs.first, url: { status: "failed", reason: cause } } },
+    };
 
     expect(parseNotificationEvent({ ...escalated, report }).report.runs.first?.url.reason).toBe(cause);
   });
@@ -326,7 +337,11 @@ describe("buildNotice", () => {
 
   it("announces a restart before it happens, with the check that did not pass", () => {
     const { outcome: _o, restart: _r, runs, ...report } = recovered.report;
-    const n = notice({ ...recovered, event: "restarting", report: { ...report, runs: { first: runs.first }, restart: { method: "reboot" } } });
+    const n = notice({
+      ...recovered,
+      event: "restarting",
+      report: { ...report, runs: { first: runs.first }, restart: { method: "reboot" } },
+    });
 
     expect(n.title).toBe("Restarting i-0123456789abcdef0 in eu-west-1: Route 53 check did not pass");
     expect(n.facts).toContainEqual({ label: "Restart", value: "reboot" });
@@ -350,7 +365,10 @@ describe("buildNotice", () => {
 
   it("says the restart duration is unknown when the workflow did not record it", () => {
     const { restart: _r, ...report } = recovered.report;
-    const n = notice({ ...recovered, report: { ...report, restart: { method: "reboot", requestedAt: "2026-11-24T03:10:05Z" } } });
+    const n = notice({
+      ...recovered,
+      report: { ...report, restart: { method: "reboot", requestedAt: "2026-11-24T03:10:05Z" } },
+    });
 
     expect(n.facts).toContainEqual({ label: "Restart took", value: "unknown (reboot)" });
   });

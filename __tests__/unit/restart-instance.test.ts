@@ -217,7 +217,9 @@ describe("restart-instance: invalid input", () => {
   it("rejects an event without an instance id (started by hand) with no EC2 call", async () => {
     const problems = await problemsOf({ region: "eu-west-1", action: "reboot" });
 
-    expect(problems).toEqual(["instanceId: required (an EC2 instance id (i- followed by 8 or 17 hex digits))"]);
+    expect(problems).toEqual([
+      "instanceId: required (an EC2 instance id (i- followed by 8 or 17 hex digits))",
+    ]);
   });
 
   it.each([

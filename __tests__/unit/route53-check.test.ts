@@ -7,9 +7,9 @@ import {
   Route53ServiceException,
 } from "@aws-sdk/client-route-53";
 import { mockClient } from "aws-sdk-client-mock";
+import type { Route53Settings } from "../../contract/workflow";
 import { runRoute53Check } from "../../functions/route53-check/check";
 import { parseRoute53CheckEvent } from "../../functions/route53-check/input";
-import type { Route53Settings } from "../../contract/workflow";
 import { InvalidInputError } from "../../functions/shared/errors";
 import { awsError, modeledAwsError } from "../../testkit/aws-errors";
 

@@ -259,7 +259,8 @@ describe.each(SETUPS)("IAM of $label", (setup) => {
       }
       for (const r of otherRegions(region)) {
         const theirs = tableArn(r, `${setup.stack}-${r}-locks`);
-        for (const action of granted) expect(await evaluate(workflow, action, theirs)).toBe("ImplicitlyDenied");
+        for (const action of granted)
+          expect(await evaluate(workflow, action, theirs)).toBe("ImplicitlyDenied");
       }
       for (const id of instances) {
         expect(await evaluate(workflow, "ec2:RebootInstances", instanceArn(region, id))).toBe(

@@ -7,7 +7,11 @@ const notice = buildNotice(parseNotificationEvent(escalated));
 
 describe("opsgenieSender (Alert API v2)", () => {
   it("posts to {apiUrl}/v2/alerts with the key only in the GenieKey Authorization header", () => {
-    const request = opsgenieSender.request(notice, { key: "k-123", apiUrl: "https://api.eu.opsgenie.com/", priority: "P1" });
+    const request = opsgenieSender.request(notice, {
+      key: "k-123",
+      apiUrl: "https://api.eu.opsgenie.com/",
+      priority: "P1",
+    });
 
     expect(request.url).toBe("https://api.eu.opsgenie.com/v2/alerts");
     expect(request.headers).toEqual({ Authorization: "GenieKey k-123" });

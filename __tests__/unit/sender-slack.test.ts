@@ -26,7 +26,10 @@ describe("slackSender (incoming webhook: text plus Block Kit blocks)", () => {
         "Failed first: Route 53: 1 of 8 checkers report Success (need 50%). Restart took: 2 min 35 s (reboot). " +
         `Execution: ${CONSOLE_URL}`,
       blocks: [
-        { type: "header", text: { type: "plain_text", text: "i-0123456789abcdef0 in eu-west-1 recovered after a restart" } },
+        {
+          type: "header",
+          text: { type: "plain_text", text: "i-0123456789abcdef0 in eu-west-1 recovered after a restart" },
+        },
         {
           type: "section",
           fields: [
@@ -48,7 +51,10 @@ describe("slackSender (incoming webhook: text plus Block Kit blocks)", () => {
   });
 
   it("escapes Slack control characters that come from check reasons", () => {
-    const first = { ...recovered.report.runs.first, route53: { status: "failed", reason: "<script> & <!channel>" } };
+    const first = {
+      ...recovered.report.runs.first,
+      route53: { status: "failed", reason: "<script> & <!channel>" },
+    };
     const { body } = slackSender.request(
       notice({ ...recovered, report: { ...recovered.report, runs: { ...recovered.report.runs, first } } }),
       WEBHOOK,
@@ -65,11 +71,13 @@ describe("slackSender (incoming webhook: text plus Block Kit blocks)", () => {
       notice({ ...recovered, report: { ...recovered.report, runs: { ...recovered.report.runs, first } } }),
       WEBHOOK,
     );
-    const blocks = (body as { blocks: { type: string; text?: { text: string }; fields?: { text: string }[] }[] })
-      .blocks;
+    const blocks = (
+      body as { blocks: { type: string; text?: { text: string }; fields?: { text: string }[] }[] }
+    ).blocks;
 
     expect(blocks[0]?.text?.text.length).toBeLessThanOrEqual(SLACK_LIMITS.header);
-    for (const field of blocks[1]?.fields ?? []) expect(field.text.length).toBeLessThanOrEqual(SLACK_LIMITS.field);
+    for (const field of blocks[1]?.fields ?? [])
+      expect(field.text.length).toBeLessThanOrEqual(SLACK_LIMITS.field);
   });
 });
 

@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MAX_TEXT_LENGTH } from "../../contract/fields";
 import type { InstanceSettings } from "../../contract/workflow";
 import { synthesize } from "../../main";
-import { MAX_TEXT_LENGTH } from "../../contract/fields";
 import { ConfigError } from "../../stacks/config";
 import { INPUT_TEMPLATE_MAX_LENGTH } from "../../stacks/regional-first-line";
 import {

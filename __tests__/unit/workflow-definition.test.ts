@@ -207,7 +207,9 @@ describe("workflow definition: tasks", () => {
     const page = definition.States[STATE.page] as TaskState;
     const chat = chatStates("escalated");
 
-    expect(page.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.delivery.pager", Next: chat.ask }]);
+    expect(page.Catch).toEqual([
+      { ErrorEquals: ["States.ALL"], ResultPath: "$.delivery.pager", Next: chat.ask },
+    ]);
     expect(page.Next).toBe(chat.ask);
     expect((definition.States[chat.task] as TaskState).Catch).toEqual([
       { ErrorEquals: ["States.ALL"], ResultPath: "$.delivery.chat", Next: STATE.release },

@@ -22,7 +22,10 @@ import {
   type RunResult,
   runWorkflow,
 } from "../../testkit/workflow-harness";
-import { regionWorkflow } from "./region-workflow";
+import { findRegion, regionWorkflow } from "./region-workflow";
+import { UsageError } from "./usage";
+
+export { UsageError } from "./usage";
 
 /** What a scenario expects the execution to end with. */
 export interface Expectation {
@@ -195,15 +198,6 @@ export const SCENARIOS: readonly Scenario[] = [
 ];
 
 /** A request the simulator cannot run; `choices` are the valid values to show the user. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly choices: readonly string[],
-  ) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 /** One state the execution entered, at its simulated time. */
 export interface Step {
@@ -236,6 +230,8 @@ export interface SimulationResult {
 export interface SimulationRequest {
   readonly config: ResolvedConfig;
   readonly region: string;
+  /** The account whose region it is; required only when several accounts deploy the region. */
+  readonly account?: string;
   readonly instance: string;
   readonly scenario: string;
   /** Called with one line per state as the execution enters it (and per retry). */
@@ -244,9 +240,7 @@ export interface SimulationRequest {
 
 /** Checks the request against the configuration and the scenarios; throws UsageError. */
 export function resolveRequest(request: Omit<SimulationRequest, "onProgress">) {
-  const regions = request.config.regions.map((r) => r.name);
-  const region = request.config.regions.find((r) => r.name === request.region);
-  if (!region) throw new UsageError(`unknown region "${request.region}"`, regions);
+  const region = findRegion(request.config, request.region, request.account);
   const instance = region.instances.find((i) => i.settings.instanceId === request.instance);
   if (!instance) {
     throw new UsageError(
@@ -396,7 +390,7 @@ export function clockText(seconds: number): string {
 /** Runs one scenario for one instance. Throws UsageError for a request that cannot run. */
 export async function simulate(request: SimulationRequest): Promise<SimulationResult> {
   const { region, settings: configured, scenario } = resolveRequest(request);
-  const workflow = regionWorkflow(request.config, region.name);
+  const workflow = regionWorkflow(request.config, region.name, region.account?.name);
   const sb = await sandbox();
   const lambdas = await realHandlers(sb);
   const setup = scenario.setup(configured);

@@ -2,8 +2,15 @@
  * Configuration of first-line (DESIGN §4): where it is read from, how it is validated, and the
  * resolved model the stack is built from.
  */
+export {
+  BACKEND_PLACEHOLDERS,
+  type BackendPlaceholder,
+  type PlaceholderValues,
+  stackBackend,
+} from "./backend";
 export { BUILTIN_DEFAULTS } from "./defaults";
 export { ConfigError } from "./errors";
+export { fleetNotes, type ResolvedStack, regionConfigPath, stacksOf } from "./fleet";
 export {
   CDKTF_CONTEXT_ENV,
   CONFIG_FILE_ENV,
@@ -14,14 +21,16 @@ export {
   parseConfig,
   type RawConfigSource,
 } from "./load";
-export { AWS_REGIONS, type AwsRegion, isAwsRegion } from "./regions";
+export { AWS_REGIONS, type AwsRegion, isAwsRegion, OPT_IN_REGIONS } from "./regions";
 export { DEFAULT_STACK_NAME, resolveConfig } from "./resolve";
 export { type RawConfig, rawConfigSchema } from "./schema";
 export type {
   AlarmSettings,
   BackendConfig,
   CloudBackendConfig,
+  Layout,
   LogSettings,
+  ResolvedAccount,
   ResolvedConfig,
   ResolvedInstance,
   ResolvedRegion,

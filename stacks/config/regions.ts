@@ -49,3 +49,28 @@ const REGION_SET: ReadonlySet<string> = new Set(AWS_REGIONS);
 export function isAwsRegion(name: string): name is AwsRegion {
   return REGION_SET.has(name);
 }
+
+/**
+ * Regions AWS launched after 20 March 2019: disabled in every account until someone enables them
+ * (Account Management `EnableRegion`, or the console's "AWS Regions" page). Everything else in
+ * {@link AWS_REGIONS} is enabled by default and cannot be disabled.
+ */
+export const OPT_IN_REGIONS: ReadonlySet<AwsRegion> = new Set<AwsRegion>([
+  "af-south-1",
+  "ap-east-1",
+  "ap-east-2",
+  "ap-south-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-southeast-6",
+  "ap-southeast-7",
+  "ca-west-1",
+  "eu-central-2",
+  "eu-south-1",
+  "eu-south-2",
+  "il-central-1",
+  "me-central-1",
+  "me-south-1",
+  "mx-central-1",
+]);

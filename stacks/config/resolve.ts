@@ -1,17 +1,19 @@
 import { ALL_CHECKS } from "../../contract/checks";
 import { maxPolls, type RestartSettings } from "../../contract/restart";
 import type { InstanceSettings } from "../../contract/workflow";
+import { regionKey } from "../naming";
 import { KMS_DEFAULTS, type KmsSettings } from "./blocks";
 import { resolveCheck } from "./checks";
 import { BUILTIN_DEFAULTS } from "./defaults";
 import { overlay } from "./merge";
 import { resolveNotifications } from "./notifications";
 import { type AwsRegion, isAwsRegion } from "./regions";
-import type { RawConfig, RawInstance, RawRegion } from "./schema";
+import type { RawAccount, RawConfig, RawInstance, RawRegion } from "./schema";
 import type {
   AlarmSettings,
   BackendConfig,
   LogSettings,
+  ResolvedAccount,
   ResolvedConfig,
   ResolvedInstance,
   ResolvedRegion,
@@ -72,38 +74,72 @@ function resolveInstance(
   return { settings, alarm: resolveAlarm(defaults, region, instance), logs };
 }
 
+function resolveRegion(
+  defaults: Defaults,
+  name: string,
+  region: RawRegion,
+  account: ResolvedAccount | undefined,
+): ResolvedRegion {
+  // validateConfig rejects unknown region keys; reaching here is a bug.
+  if (!isAwsRegion(name)) throw new Error(`region ${name} was not validated`);
+  return {
+    name,
+    ...(account === undefined ? {} : { account }),
+    key: regionKey(name, account?.name),
+    ...(region.vpc === undefined
+      ? {}
+      : {
+          vpc: {
+            subnetIds: [...region.vpc.subnetIds],
+            securityGroupIds: [...region.vpc.securityGroupIds],
+          },
+        }),
+    logs: { retentionDays: overlay(BUILTIN_DEFAULTS.logs, defaults.logs, region.logs).retentionDays },
+    kms: overlay<KmsSettings>(KMS_DEFAULTS, defaults.kms, region.kms),
+    instances: region.instances.map((instance) => resolveInstance(defaults, name, region, instance)),
+  };
+}
+
+function resolveAccount(name: string, account: RawAccount): ResolvedAccount {
+  return {
+    name,
+    accountId: account.accountId,
+    roleArn: account.roleArn,
+    ...(account.externalId === undefined ? {} : { externalId: account.externalId }),
+  };
+}
+
 /**
  * Merges a validated document into the model the stack is built from: every settings block
- * field-wise instance > region > defaults > built-in, regions sorted by name, instances in
- * configuration order. Pure: the same document always gives the same model.
+ * field-wise instance > region > defaults > built-in, regions (of every account) in one list
+ * sorted by key, instances in configuration order. Pure: the same document always gives the
+ * same model.
  */
 export function resolveConfig(raw: RawConfig): ResolvedConfig {
   const defaults: Defaults = raw.defaults ?? {};
-  const regions: ResolvedRegion[] = Object.keys(raw.regions)
+  const regions: ResolvedRegion[] = Object.entries(raw.regions ?? {}).map(([name, region]) =>
+    resolveRegion(defaults, name, region, undefined),
+  );
+  const accounts = Object.keys(raw.accounts ?? {})
     .sort()
-    .map((name) => {
-      const region = raw.regions[name];
-      // validateConfig rejects unknown region keys; reaching here is a bug.
-      if (region === undefined || !isAwsRegion(name)) throw new Error(`region ${name} was not validated`);
-      return {
-        name,
-        ...(region.vpc === undefined
-          ? {}
-          : {
-              vpc: {
-                subnetIds: [...region.vpc.subnetIds],
-                securityGroupIds: [...region.vpc.securityGroupIds],
-              },
-            }),
-        logs: { retentionDays: overlay(BUILTIN_DEFAULTS.logs, defaults.logs, region.logs).retentionDays },
-        kms: overlay<KmsSettings>(KMS_DEFAULTS, defaults.kms, region.kms),
-        instances: region.instances.map((instance) => resolveInstance(defaults, name, region, instance)),
-      };
+    .flatMap((name) => {
+      const account = raw.accounts?.[name];
+      return account === undefined
+        ? []
+        : [{ resolved: resolveAccount(name, account), regions: account.regions }];
     });
+  for (const account of accounts) {
+    for (const [name, region] of Object.entries(account.regions)) {
+      regions.push(resolveRegion(defaults, name, region, account.resolved));
+    }
+  }
+  regions.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const backend: BackendConfig = { ...raw.backend };
   return {
     stackName: raw.stackName ?? DEFAULT_STACK_NAME,
     backend,
+    layout: raw.layout ?? "single",
+    accounts: accounts.map((account) => account.resolved),
     ...(raw.operatorTopicArn === undefined ? {} : { operatorTopicArn: raw.operatorTopicArn }),
     regions,
   };

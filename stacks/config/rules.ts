@@ -5,6 +5,7 @@ import { CHAT_TYPES, PAGER_TYPES } from "../../contract/senders";
 import { mergedSettings, targetOf } from "./checks";
 import { BUILTIN_DEFAULTS } from "./defaults";
 import { type ConfigPath, didYouMean, formatPath, problemAt } from "./errors";
+import { rawRegionEntries } from "./fleet-rules";
 import { isRecord, overlay } from "./merge";
 import { LEGACY_KEYS, mergedNotifications } from "./notifications";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
@@ -165,18 +166,17 @@ export function crossFieldProblems(raw: unknown): string[] {
   let instanceCount = 0;
   const instanceCountByRegion = new Map<string, number>();
 
-  const regions = isRecord(raw.regions) ? raw.regions : {};
-  for (const [regionName, regionNode] of Object.entries(regions)) {
+  for (const { path: regionPath, name: regionName, account, node: regionNode } of rawRegionEntries(raw)) {
     if (!isAwsRegion(regionName)) {
       problems.push(
         problemAt(
-          ["regions", regionName],
+          regionPath,
           `unknown AWS region ${JSON.stringify(regionName)}${didYouMean(regionName, AWS_REGIONS)}; region keys are AWS commercial region names such as "eu-west-1"`,
         ),
       );
     }
     if (!isRecord(regionNode)) continue;
-    const region: Level = { path: ["regions", regionName], node: regionNode };
+    const region: Level = { path: regionPath, node: regionNode };
     mixedNotificationForms(region, problems);
     const alarmAtRegion = checkAtLevel(
       "alarm",
@@ -201,7 +201,8 @@ export function crossFieldProblems(raw: unknown): string[] {
       const instance: Level = { path: [...region.path, "instances", index], node: instanceNode };
       mixedNotificationForms(instance, problems);
       instanceCount++;
-      instanceCountByRegion.set(regionName, (instanceCountByRegion.get(regionName) ?? 0) + 1);
+      const regionKey = formatPath(regionPath);
+      instanceCountByRegion.set(regionKey, (instanceCountByRegion.get(regionKey) ?? 0) + 1);
 
       if (!hasAnyCheck(instanceNode)) {
         const ways = ALL_CHECKS.map((check) => check.configuredBy);
@@ -216,8 +217,10 @@ export function crossFieldProblems(raw: unknown): string[] {
       const id = instanceNode.instanceId;
       if (typeof id === "string") {
         const idPath = [...instance.path, "instanceId"];
-        const first = seen.get(id);
-        if (first === undefined) seen.set(id, idPath);
+        // Instance ids are unique per AWS account: the same id in two accounts is two instances.
+        const accountId = `${account ?? ""}/${id}`;
+        const first = seen.get(accountId);
+        if (first === undefined) seen.set(accountId, idPath);
         else {
           problems.push(
             problemAt(
@@ -292,8 +295,7 @@ export function crossFieldProblems(raw: unknown): string[] {
     for (const regionGaps of byRegion.values()) {
       const first = regionGaps[0];
       if (first === undefined) continue;
-      const regionName = String(first.regionPath[1]);
-      if (regionGaps.length === instanceCountByRegion.get(regionName)) {
+      if (regionGaps.length === instanceCountByRegion.get(formatPath(first.regionPath))) {
         problems.push(problemAt([...first.regionPath, "notifications", secret], message));
       } else {
         for (const gap of regionGaps)

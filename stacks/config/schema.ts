@@ -32,6 +32,16 @@ export const SECURITY_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 export const STACK_NAME = /^[a-z0-9-]{1,20}$/;
 /** S3 bucket naming rules (lower-case, digits, dots, dashes; 3-63 characters). */
 export const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** An AWS account id: 12 digits (a string: a number would lose leading zeros). */
+export const ACCOUNT_ID = /^\d{12}$/;
+/** A name under `accounts`; it becomes part of provider aliases and stack names. */
+export const ACCOUNT_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+/** An IAM role ARN in the commercial partition, with an optional path; group 1 is its account. */
+export const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/;
+/** What `sts:AssumeRole` accepts as an external id. */
+export const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+/** How regions are split into stacks (DESIGN §6). */
+export const LAYOUTS = ["single", "per-region"] as const;
 
 /** A string matching `pattern`, with a message naming what was expected. */
 function matching(pattern: RegExp, what: string) {
@@ -150,6 +160,31 @@ const backendSchema = z.discriminatedUnion(
   },
 );
 
+const regionsSchema = z
+  .record(z.string(), regionSchema)
+  .refine((regions) => Object.keys(regions).length > 0, {
+    error: 'list at least one region, e.g. { "eu-west-1": { "instances": [...] } }',
+  });
+
+const accountSchema = z.strictObject({
+  accountId: z
+    .string({
+      error: (iss) =>
+        typeof iss.input === "number"
+          ? `expected the account id as a string of 12 digits (a number loses leading zeros), got ${iss.input}`
+          : undefined,
+    })
+    .regex(ACCOUNT_ID, {
+      error: (iss) => `${describeValue(iss.input)} is not an AWS account id (12 digits, e.g. "123456789012")`,
+    }),
+  roleArn: matching(ROLE_ARN, "an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)"),
+  externalId: matching(
+    EXTERNAL_ID,
+    "an STS external id (2-1224 characters: letters, digits and _+=,.@:/-)",
+  ).optional(),
+  regions: regionsSchema,
+});
+
 /** The whole raw document (cdktf.json `context.firstLine`, or the file `FIRST_LINE_CONFIG` names). */
 export const rawConfigSchema = z.strictObject({
   stackName: matching(
@@ -162,13 +197,22 @@ export const rawConfigSchema = z.strictObject({
     "an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)",
   ).optional(),
   defaults: z.strictObject({ ...settingsShape, kms: kmsBlock.optional() }).optional(),
-  regions: z.record(z.string(), regionSchema).refine((regions) => Object.keys(regions).length > 0, {
-    error: 'list at least one region, e.g. { "eu-west-1": { "instances": [...] } }',
-  }),
+  // `regions` or `accounts`, never both (checked in fleet.ts, which says which to keep).
+  regions: regionsSchema.optional(),
+  accounts: z
+    .record(z.string(), accountSchema)
+    .refine((accounts) => Object.keys(accounts).length > 0, {
+      error:
+        'list at least one account, e.g. { "prod": { "accountId": "123456789012", "roleArn": "arn:aws:iam::123456789012:role/first-line-deploy", "regions": { ... } } }',
+    })
+    .optional(),
+  layout: z.enum(LAYOUTS).optional(),
 });
 
 /** The raw document after schema validation (before merging and cross-field rules). */
 export type RawConfig = z.infer<typeof rawConfigSchema>;
+/** One account as written. */
+export type RawAccount = z.infer<typeof accountSchema>;
 /** One region as written. */
 export type RawRegion = z.infer<typeof regionSchema>;
 /** One instance as written. */

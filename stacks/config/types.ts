@@ -37,9 +37,31 @@ export interface ResolvedInstance {
   readonly logs: LogSettings;
 }
 
+/** An AWS account of a fleet (`accounts.<name>`): where its regions deploy, and as whom. */
+export interface ResolvedAccount {
+  /** The key under `accounts`: 1-16 characters `[a-z][a-z0-9-]`. Part of provider aliases and stack names. */
+  readonly name: string;
+  /** 12 digits; the providers' `allowed_account_ids`. */
+  readonly accountId: string;
+  /** A role in `accountId` the providers assume. */
+  readonly roleArn: string;
+  /** Passed to `sts:AssumeRole` when the role's trust policy requires it. @default none */
+  readonly externalId?: string;
+}
+
+/** How regions are split into stacks (DESIGN §6). */
+export type Layout = "single" | "per-region";
+
 /** One region: its provider alias, its regional module and its instances. */
 export interface ResolvedRegion {
   readonly name: AwsRegion;
+  /** The account this region deploys to; absent without `accounts`. */
+  readonly account?: ResolvedAccount;
+  /**
+   * Provider alias and regional construct id: `<region>`, or `<account>-<region>` with accounts.
+   * Unique in a configuration, and the same in both layouts.
+   */
+  readonly key: string;
   /** Present when the region's functions run in a VPC (the SSH check then uses private IPs). */
   readonly vpc?: VpcConfig;
   /** Customer-managed keys of the region (defaults > region, field by field). @default none */
@@ -54,9 +76,20 @@ export interface ResolvedRegion {
 export interface ResolvedConfig {
   /** 1-20 characters [a-z0-9-]. @default "first-line" */
   readonly stackName: string;
+  /**
+   * As written, placeholders (`{stack}`, `{account}`, `{region}`) included; `stacksOf` gives each
+   * stack its own, substituted.
+   */
   readonly backend: BackendConfig;
+  /** @default "single" */
+  readonly layout: Layout;
+  /** Sorted by name; empty without `accounts`. */
+  readonly accounts: readonly ResolvedAccount[];
   /** SNS topic told when first-line itself fails. @default none */
   readonly operatorTopicArn?: string;
-  /** Sorted by region name, so synth output does not depend on key order in the file. */
+  /**
+   * Every region of every account, one flat list sorted by `key`, so synth output does not depend
+   * on key order in the file. A region name appears once per account that deploys it.
+   */
   readonly regions: readonly ResolvedRegion[];
 }

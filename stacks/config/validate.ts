@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError, describeValue, didYouMean, problemAt } from "./errors";
+import { fleetProblems } from "./fleet-rules";
 import { isRecord } from "./merge";
 import { crossFieldProblems } from "./rules";
 import { type RawConfig, rawConfigSchema } from "./schema";
@@ -23,6 +24,10 @@ const PLACEMENT: Readonly<Record<string, string>> = {
   address: 'only allowed in an instance\'s "url" (the address differs per instance)',
   vpc: "only allowed in a region (regions.<region>.vpc)",
   instances: "only allowed in a region (regions.<region>.instances)",
+  accountId: "only allowed in an account (accounts.<name>.accountId)",
+  roleArn: "only allowed in an account (accounts.<name>.roleArn)",
+  externalId: "only allowed in an account (accounts.<name>.externalId)",
+  layout: "only allowed at the top level (one layout for the whole configuration)",
 };
 
 function plural(count: number | bigint, word: string): string {
@@ -123,7 +128,7 @@ export function validateConfig(raw: unknown, source = "configuration"): RawConfi
   const schemaProblems = result.success
     ? []
     : result.error.issues.flatMap((issue) => issueProblems(issue, allowedKeys));
-  const problems = [...new Set([...schemaProblems, ...crossFieldProblems(raw)])];
+  const problems = [...new Set([...schemaProblems, ...crossFieldProblems(raw), ...fleetProblems(raw)])];
   if (!result.success || problems.length > 0) {
     throw new ConfigError(
       `Invalid first-line configuration (${source}): ${plural(problems.length, "problem")}; fix ${problems.length === 1 ? "it" : "them"} and run again:`,
