@@ -202,7 +202,6 @@ describe("route53-check with Route 53 failing", () => {
 
     expect(result).toMatchObject({
       check: "route53",
-      passed: false,
       status: "unavailable",
       reason: `Route 53 API: GetHealthCheckStatus of ${HEALTH_CHECK_ID} failed: service error (InternalFailure, HTTP 500) after 2 attempts`,
     });
@@ -332,7 +331,6 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
 
       expect(result).toMatchObject({
         check: "ssh",
-        passed: false,
         status: "unavailable",
         reason: `Secrets Manager: secret ${secret} could not be read: ${text}`,
       });

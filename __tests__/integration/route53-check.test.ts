@@ -41,7 +41,6 @@ describe("route53-check handler", () => {
 
     expect(result).toMatchObject({
       check: "route53",
-      passed: true,
       status: "passed",
       reason: "2 of 2 checkers report Success (100% >= 50%)",
       details: { healthCheckId: HEALTH_CHECK_ID, healthy: 2, total: 2, share: 1 },
@@ -49,7 +48,7 @@ describe("route53-check handler", () => {
     expect(logLines).toHaveLength(1);
     expect(JSON.parse(logLines[0] ?? "")).toEqual({
       level: "info",
-      message: "route53 check finished",
+      message: "route53-check finished",
       fn: "route53-check",
       region: REGION,
       instanceId: INSTANCE_ID,
@@ -65,7 +64,6 @@ describe("route53-check handler", () => {
     const result = await handler(event({ healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 0.5 }));
 
     expect(result).toMatchObject({
-      passed: false,
       status: "unavailable",
       reason: `Route 53 API: GetHealthCheckStatus of ${HEALTH_CHECK_ID} failed: throttled (Throttling)`,
     });
@@ -77,15 +75,15 @@ describe("route53-check handler", () => {
       "a malformed health check id",
       { healthCheckId: "hc-1", minHealthyShare: 0.5 },
       [
-        'settings.healthCheckId: "hc-1" is not a Route 53 health check id (lowercase UUID, e.g. abcdef01-2345-6789-abcd-ef0123456789)',
+        'settings.healthCheckId: "hc-1" is not a Route 53 health check id (a lower-case UUID like abcdef01-2345-6789-abcd-ef0123456789)',
       ],
     ],
     [
       "minHealthyShare out of (0, 1]",
       { healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 1.5 },
-      ["settings.minHealthyShare: must be <= 1, got 1.5"],
+      ["settings.minHealthyShare: 1.5 is not a share of checkers (more than 0, at most 1)"],
     ],
-    ["no settings", undefined, ["settings: expected an object, got nothing"]],
+    ["no settings", undefined, ["settings: required (the Route 53 check's settings)"]],
   ])("rejects %s with InvalidInput and never calls Route 53", async (_case, settings, problems) => {
     const attempt = handler(event(settings));
 

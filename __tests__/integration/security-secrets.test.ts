@@ -214,7 +214,7 @@ describe("secret values at run time", () => {
     const { ok, reported } = await run(sshCheck, sshEvent());
 
     expect(ok).toBe(true);
-    expect(JSON.parse(reported)).toMatchObject({ passed: true });
+    expect(JSON.parse(reported)).toMatchObject({ status: "passed" });
     expect(sshd.commands).toEqual(["true"]);
     expect(logged.length).toBeGreaterThan(0);
     expect(leaks(logged.join(""))).toEqual([]);
@@ -239,7 +239,7 @@ describe("secret values at run time", () => {
       });
 
       expect(ok).toBe(true);
-      expect(JSON.parse(reported)).toMatchObject({ passed: false, reason: "command exited 1" });
+      expect(JSON.parse(reported)).toMatchObject({ status: "failed", reason: "command exited 1" });
       expect(leaks(reported)).toEqual([]);
       expect(leaks(logged.join(""))).toEqual([]);
     } finally {

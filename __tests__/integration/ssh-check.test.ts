@@ -78,6 +78,7 @@ function settings(overrides: Partial<SshSettings> = {}): SshSettings {
     mode: "handshake",
     command: "true",
     timeoutSeconds: 2,
+    inVpc: false,
     ...overrides,
   };
 }
@@ -106,7 +107,7 @@ describe("ssh-check in handshake mode", () => {
   it("passes when the server presents the pinned host key, without sending any credentials", async () => {
     const result = await runSshCheck(event(settings()), deps());
 
-    expect(result).toMatchObject({ check: "ssh", passed: true, status: "passed" });
+    expect(result).toMatchObject({ check: "ssh", status: "passed" });
     expect(result.reason).toBe(
       `sshd at 127.0.0.1:${server.port} presented pinned host key ${HOST_FP} and reached authentication`,
     );
@@ -119,14 +120,14 @@ describe("ssh-check in handshake mode", () => {
   it("passes when a later fingerprint in the pinned list matches", async () => {
     const result = await runSshCheck(event(settings({ hostKeySha256: [IMPOSTOR_FP, HOST_FP] })), deps());
 
-    expect(result.passed).toBe(true);
+    expect(result.status).toBe("passed");
     expect(result.details?.hostKey).toBe(HOST_FP);
   });
 
   it("fails on a host key that is not pinned, naming the presented fingerprint", async () => {
     const result = await runSshCheck(event(settings({ hostKeySha256: [IMPOSTOR_FP] })), deps());
 
-    expect(result).toMatchObject({ passed: false, status: "failed" });
+    expect(result).toMatchObject({ status: "failed" });
     expect(result.reason).toBe(`host key ${HOST_FP} does not match the pinned fingerprint(s)`);
     expect(server.authAttempts).toEqual([]);
   });
@@ -137,7 +138,6 @@ describe("ssh-check in handshake mode", () => {
     const result = await runSshCheck(event(settings({ port })), deps());
 
     expect(result).toMatchObject({
-      passed: false,
       status: "failed",
       reason: `connection refused by 127.0.0.1:${port}`,
     });
@@ -148,7 +148,7 @@ describe("ssh-check in handshake mode", () => {
     try {
       const result = await runSshCheck(event(settings({ port: silent.port, timeoutSeconds: 1 })), deps());
 
-      expect(result).toMatchObject({ passed: false, status: "failed", reason: "timed out after 1 s" });
+      expect(result).toMatchObject({ status: "failed", reason: "timed out after 1 s" });
       // The check hangs up itself rather than leaving a socket open for the Lambda to freeze.
       await silent.idle();
     } finally {
@@ -171,7 +171,7 @@ describe("ssh-check host lookup", () => {
 
     const result = await runSshCheck(event(settings({ host: undefined })), deps());
 
-    expect(result.passed).toBe(true);
+    expect(result.status).toBe("passed");
     expect(result.details).toMatchObject({ host: "127.0.0.1", hostSource: "public-ip" });
     expect(ec2Mock.commandCalls(DescribeInstancesCommand)[0]?.args[0].input).toEqual({
       InstanceIds: [INSTANCE_ID],
@@ -191,7 +191,7 @@ describe("ssh-check host lookup", () => {
 
     const result = await runSshCheck(event(settings({ host: undefined, inVpc: true })), deps());
 
-    expect(result.passed).toBe(true);
+    expect(result.status).toBe("passed");
     expect(result.details).toMatchObject({ host: "127.0.0.1", hostSource: "private-ip" });
   });
 
@@ -204,7 +204,7 @@ describe("ssh-check host lookup", () => {
     const result = await runSshCheck(event(settings({ host: undefined })), deps());
 
     expect(result).toMatchObject({
-      passed: false,
+      status: "failed",
       reason: `instance ${INSTANCE_ID} has no public IP address`,
     });
     expect(server.connections()).toBe(before);
@@ -218,7 +218,6 @@ describe("ssh-check host lookup", () => {
     const result = await runSshCheck(event(settings({ host: undefined })), deps());
 
     expect(result).toMatchObject({
-      passed: false,
       status: "unavailable",
       reason: `EC2 DescribeInstances: instance ${INSTANCE_ID} not found`,
     });
@@ -265,7 +264,6 @@ describe("ssh-check host lookup", () => {
       const result = await runSshCheck(event(settings({ host: undefined })), deps());
 
       expect(result).toMatchObject({
-        passed: false,
         status: "unavailable",
         reason: `EC2 DescribeInstances: lookup of ${INSTANCE_ID} failed: ${text}`,
       });
@@ -281,7 +279,7 @@ describe("ssh-check in command mode", () => {
 
     const result = await runSshCheck(event(commandSettings()), deps());
 
-    expect(result).toMatchObject({ passed: true, status: "passed", reason: "command exited 0" });
+    expect(result).toMatchObject({ status: "passed", reason: "command exited 0" });
     expect(result.details).toMatchObject({ exitCode: 0, stdout: "ok\n", hostKey: HOST_FP });
     expect(server.commands).toEqual(["true"]);
     // ssh2 may ask "would you accept this key" first; only public-key requests, one of them signed.
@@ -300,7 +298,7 @@ describe("ssh-check in command mode", () => {
 
     const result = await runSshCheck(event(commandSettings({ command: "false" })), deps());
 
-    expect(result).toMatchObject({ passed: false, status: "failed", reason: "command exited 1" });
+    expect(result).toMatchObject({ status: "failed", reason: "command exited 1" });
     expect(result.details).toMatchObject({ exitCode: 1, stderr: "nginx is not running\n" });
   });
 
@@ -309,7 +307,7 @@ describe("ssh-check in command mode", () => {
 
     const result = await runSshCheck(event(commandSettings({ command: "chatty" })), deps());
 
-    expect(result.passed).toBe(true);
+    expect(result.status).toBe("passed");
     expect(result.details?.stdout).toBe("x".repeat(256));
   });
 
@@ -318,7 +316,7 @@ describe("ssh-check in command mode", () => {
 
     const result = await runSshCheck(event(commandSettings()), deps());
 
-    expect(result).toMatchObject({ passed: false, reason: "authentication failed for user ec2-user" });
+    expect(result).toMatchObject({ status: "failed", reason: "authentication failed for user ec2-user" });
     expect(server.commands).toEqual([]);
   });
 
@@ -328,7 +326,7 @@ describe("ssh-check in command mode", () => {
     const result = await runSshCheck(event(commandSettings({ hostKeySha256: [IMPOSTOR_FP] })), deps());
 
     expect(result.reason).toBe(`host key ${HOST_FP} does not match the pinned fingerprint(s)`);
-    expect(result.passed).toBe(false);
+    expect(result.status).not.toBe("passed");
     expect(server.authAttempts).toEqual([]);
     expect(server.commands).toEqual([]);
   });
@@ -375,7 +373,7 @@ describe("ssh-check in command mode", () => {
 
       const result = await runSshCheck(event(commandSettings({ host: undefined })), deps());
 
-      expect(result).toMatchObject({ check: "ssh", passed: false, status: "unavailable" });
+      expect(result).toMatchObject({ check: "ssh", status: "unavailable" });
       expect(result.reason).toMatch(new RegExp(`^Secrets Manager: secret ${KEY_SECRET} could not be read: `));
       expect(result.reason).toContain(named);
       expect(result.reason).not.toContain(rejection.message);
@@ -444,7 +442,7 @@ describe("ssh-check handler", () => {
   it("returns the check result for a valid event", async () => {
     const result = await handler(event(settings()));
 
-    expect(result).toMatchObject({ check: "ssh", passed: true, status: "passed" });
+    expect(result).toMatchObject({ check: "ssh", status: "passed" });
     expect(typeof result.durationMs).toBe("number");
   });
 
@@ -455,7 +453,7 @@ describe("ssh-check handler", () => {
 
     const result = await handler(event(commandSettings()));
 
-    expect(result).toMatchObject({ check: "ssh", passed: false, status: "unavailable" });
+    expect(result).toMatchObject({ check: "ssh", status: "unavailable" });
     expect(result.reason).toMatch(/^Secrets Manager: /);
   });
 

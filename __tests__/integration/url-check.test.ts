@@ -111,7 +111,6 @@ describe("url-check handler: status", () => {
 
     expect(result).toMatchObject({
       check: "url",
-      passed: true,
       status: "passed",
       reason: "status 200 in 200-399",
       details: { finalUrl: `${base}/ok`, statusCode: 200, redirects: 0 },
@@ -123,7 +122,6 @@ describe("url-check handler: status", () => {
     const result = await handler(event({ address: `${base}/status/503` }));
 
     expect(result).toMatchObject({
-      passed: false,
       status: "failed",
       reason: "status 503 not in 200-399",
       details: { statusCode: 503, redirects: 0 },
@@ -133,21 +131,21 @@ describe("url-check handler: status", () => {
   it("passes on 399, the top of the default range", async () => {
     const result = await handler(event({ address: `${base}/status/399` }));
 
-    expect(result).toMatchObject({ passed: true, reason: "status 399 in 200-399" });
+    expect(result).toMatchObject({ status: "passed", reason: "status 399 in 200-399" });
   });
 
   it("fails on 400, just past the default range", async () => {
     const result = await handler(event({ address: `${base}/status/400` }));
 
-    expect(result).toMatchObject({ passed: false, reason: "status 400 not in 200-399" });
+    expect(result).toMatchObject({ status: "failed", reason: "status 400 not in 200-399" });
   });
 
   it("applies a custom list: 204 passes and 200 fails for expectStatus 204,299", async () => {
     const on204 = await handler(event({ address: `${base}/status/204`, expectStatus: "204, 299" }));
     const on200 = await handler(event({ address: `${base}/status/200`, expectStatus: "204, 299" }));
 
-    expect(on204).toMatchObject({ passed: true, reason: "status 204 in 204,299" });
-    expect(on200).toMatchObject({ passed: false, reason: "status 200 not in 204,299" });
+    expect(on204).toMatchObject({ status: "passed", reason: "status 204 in 204,299" });
+    expect(on200).toMatchObject({ status: "failed", reason: "status 200 not in 204,299" });
   });
 });
 
@@ -155,14 +153,14 @@ describe("url-check handler: body", () => {
   it("passes when the body contains expectBody", async () => {
     const result = await handler(event({ address: `${base}/ok`, expectBody: "ok" }));
 
-    expect(result).toMatchObject({ passed: true, reason: 'status 200 in 200-399, body contains "ok"' });
+    expect(result).toMatchObject({ status: "passed", reason: 'status 200 in 200-399, body contains "ok"' });
   });
 
   it("fails when the body lacks expectBody", async () => {
     const result = await handler(event({ address: `${base}/ok`, expectBody: "healthy" }));
 
     expect(result).toMatchObject({
-      passed: false,
+      status: "failed",
       reason: 'body does not contain "healthy"',
       details: { statusCode: 200 },
     });
@@ -171,7 +169,7 @@ describe("url-check handler: body", () => {
   it("reads at most 1 MiB of the body, so text beyond it does not count", async () => {
     const result = await handler(event({ address: `${base}/big`, expectBody: "marker" }));
 
-    expect(result).toMatchObject({ passed: false, reason: 'body (first 1 MiB) does not contain "marker"' });
+    expect(result).toMatchObject({ status: "failed", reason: 'body (first 1 MiB) does not contain "marker"' });
   });
 });
 
@@ -180,7 +178,7 @@ describe("url-check handler: redirects", () => {
     const result = await handler(event({ address: `${base}/hops/3`, expectBody: "arrived" }));
 
     expect(result).toMatchObject({
-      passed: true,
+      status: "passed",
       reason: `status 200 in 200-399, body contains "arrived" at ${base}/hops/0`,
       details: { finalUrl: `${base}/hops/0`, statusCode: 200, redirects: 3 },
     });
@@ -190,14 +188,14 @@ describe("url-check handler: redirects", () => {
   it("follows exactly 5 redirects", async () => {
     const result = await handler(event({ address: `${base}/hops/5` }));
 
-    expect(result).toMatchObject({ passed: true, details: { redirects: 5 } });
+    expect(result).toMatchObject({ status: "passed", details: { redirects: 5 } });
   });
 
   it("fails on the 6th redirect without requesting its target", async () => {
     const result = await handler(event({ address: `${base}/hops/6` }));
 
     expect(result).toMatchObject({
-      passed: false,
+      status: "failed",
       reason: `more than 5 redirects (the next one points to ${base}/hops/0)`,
       details: { finalUrl: `${base}/hops/1`, redirects: 5 },
     });
@@ -208,7 +206,7 @@ describe("url-check handler: redirects", () => {
     const result = await handler(event({ address: `${base}/loop-a` }));
 
     expect(result).toMatchObject({
-      passed: false,
+      status: "failed",
       reason: `redirect loop: ${base}/loop-a -> ${base}/loop-b -> ${base}/loop-a`,
     });
     expect(requests).toEqual(["/loop-a", "/loop-b"]);
@@ -219,14 +217,14 @@ describe("url-check handler: network failures", () => {
   it("fails when no response arrives within timeoutSeconds", async () => {
     const result = await handler(event({ address: `${base}/no-response`, timeoutSeconds: 1 }));
 
-    expect(result).toMatchObject({ passed: false, reason: "timed out after 1 s" });
+    expect(result).toMatchObject({ status: "failed", reason: "timed out after 1 s" });
   });
 
   it("fails when the body does not finish within timeoutSeconds, even after a quick 200", async () => {
     const result = await handler(event({ address: `${base}/stalled-body`, timeoutSeconds: 1 }));
 
     expect(result).toMatchObject({
-      passed: false,
+      status: "failed",
       reason: "timed out after 1 s while reading the body",
       details: { statusCode: 200 },
     });
@@ -235,13 +233,13 @@ describe("url-check handler: network failures", () => {
   it("fails when the server resets the connection", async () => {
     const result = await handler(event({ address: `${base}/reset` }));
 
-    expect(result).toMatchObject({ passed: false, reason: `connection reset by ${new URL(base).host}` });
+    expect(result).toMatchObject({ status: "failed", reason: `connection reset by ${new URL(base).host}` });
   });
 
   it("fails when nothing listens on the port", async () => {
     const result = await handler(event({ address: `http://127.0.0.1:${closedPort}/` }));
 
-    expect(result).toMatchObject({ passed: false, reason: `connection refused by 127.0.0.1:${closedPort}` });
+    expect(result).toMatchObject({ status: "failed", reason: `connection refused by 127.0.0.1:${closedPort}` });
     expect(result.details).not.toHaveProperty("statusCode");
   });
 });
@@ -250,7 +248,7 @@ describe("url-check handler: TLS", () => {
   it("fails on a self-signed certificate: verification is never skipped", async () => {
     const result = await handler(event({ address: `${tlsBase}/` }));
 
-    expect(result).toMatchObject({ passed: false, reason: "TLS error: self-signed certificate" });
+    expect(result).toMatchObject({ status: "failed", reason: "TLS error: self-signed certificate" });
   });
 
   it("passes over HTTPS once the certificate's issuer is trusted", async () => {
@@ -261,7 +259,7 @@ describe("url-check handler: TLS", () => {
       { get },
     );
 
-    expect(result).toMatchObject({ passed: true, reason: 'status 200 in 200, body contains "secure"' });
+    expect(result).toMatchObject({ status: "passed", reason: 'status 200 in 200, body contains "secure"' });
   });
 });
 
@@ -270,26 +268,26 @@ describe("url-check handler: input and logging", () => {
     [
       "settings.address missing",
       event({ address: undefined }),
-      ["settings.address: expected a non-empty string, got nothing"],
+      ["settings.address: required (an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state))"],
     ],
     [
       "a non-http URL",
       event({ address: "ftp://127.0.0.1/file" }),
-      ['settings.address: "ftp://127.0.0.1/file" is not an http(s) URL (e.g. https://example.com/health)'],
+      ['settings.address: "ftp://127.0.0.1/file" is not an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state)'],
     ],
     [
       "wrong types",
       event({ address: VALID_ADDRESS, timeoutSeconds: "10", expectBody: 7 }),
       [
-        'settings.timeoutSeconds: expected a number, got "10"',
-        "settings.expectBody: expected a non-empty string, got number 7",
+        'settings.timeoutSeconds: expected a whole number, got "10"',
+        "settings.expectBody: expected a string the body must contain, got 7",
       ],
     ],
     [
       "a malformed expectStatus",
       event({ address: VALID_ADDRESS, expectStatus: "200-abc" }),
       [
-        'settings.expectStatus: "200-abc" is not a status code (100-599) or range like "200-399"; use e.g. "200-399" or "200,204"',
+        'settings.expectStatus: "200-abc" is not a status list (codes 100-599 and ranges, e.g. "200-399" or "200,204,300-302")',
       ],
     ],
   ])("rejects %s with InvalidInput naming the field, before any request", async (_case, bad, problems) => {
@@ -306,7 +304,7 @@ describe("url-check handler: input and logging", () => {
     expect(logLines).toHaveLength(1);
     expect(JSON.parse(logLines[0] ?? "")).toEqual({
       level: "info",
-      message: "url check finished",
+      message: "url-check finished",
       fn: "url-check",
       region: REGION,
       instanceId: INSTANCE_ID,
@@ -322,8 +320,8 @@ describe("url-check handler: input and logging", () => {
       level: "error",
       fn: "url-check",
       problems: [
-        "instanceId: expected a non-empty string, got nothing",
-        "settings: expected an object, got nothing",
+        "instanceId: required (an EC2 instance id (i- followed by 8 or 17 hex digits))",
+        "settings: required (the URL check's settings)",
       ],
     });
   });

@@ -329,8 +329,8 @@ describe("workflow: checks that do not answer properly count as failed", () => {
     ["a string", "ok"],
     ["null", null],
     ["passed as a string", { passed: "true", reason: "ok", durationMs: 1 }],
-    ["no reason", { passed: true, durationMs: 1 }],
-    ["no duration", { passed: true, reason: "ok" }],
+    ["no reason", { status: "passed", durationMs: 1 }],
+    ["no duration", { status: "passed", reason: "ok" }],
     ["an array", [true]],
   ])("counts garbage output (%s) as failed, never as passed", async (_label, garbage) => {
     let calls = 0;

@@ -46,7 +46,6 @@ describe("runRoute53Check", () => {
 
     expect(result).toMatchObject({
       check: "route53",
-      passed: true,
       status: "passed",
       reason: "3 of 3 checkers report Success (100% >= 50%)",
       details: { healthCheckId: HEALTH_CHECK_ID, healthy: 3, total: 3, share: 1 },
@@ -71,7 +70,6 @@ describe("runRoute53Check", () => {
     const result = await runRoute53Check(settings(0.5), { client });
 
     expect(result).toMatchObject({
-      passed: false,
       status: "failed",
       reason: "1 of 3 checkers report Success (33.3% < 50%)",
       details: { healthy: 1, total: 3, share: 1 / 3 },
@@ -86,7 +84,7 @@ describe("runRoute53Check", () => {
     const result = await runRoute53Check(settings(0.5), { client });
 
     expect(result).toMatchObject({
-      passed: true,
+      status: "passed",
       reason: "2 of 4 checkers report Success (50% >= 50%)",
       details: { healthy: 2, total: 4, share: 0.5 },
     });
@@ -98,7 +96,7 @@ describe("runRoute53Check", () => {
 
     const result = await runRoute53Check(settings(0.7), { client });
 
-    expect(result).toMatchObject({ passed: true, reason: "7 of 10 checkers report Success (70% >= 70%)" });
+    expect(result).toMatchObject({ status: "passed", reason: "7 of 10 checkers report Success (70% >= 70%)" });
   });
 
   it("requires every checker at minHealthyShare 1.0", async () => {
@@ -111,10 +109,10 @@ describe("runRoute53Check", () => {
     const oneDown = await runRoute53Check(settings(1), { client });
 
     expect(allHealthy).toMatchObject({
-      passed: true,
+      status: "passed",
       reason: "3 of 3 checkers report Success (100% >= 100%)",
     });
-    expect(oneDown).toMatchObject({ passed: false, reason: "2 of 3 checkers report Success (66.7% < 100%)" });
+    expect(oneDown).toMatchObject({ status: "failed", reason: "2 of 3 checkers report Success (66.7% < 100%)" });
   });
 
   it("counts an observation without a status report as not healthy", async () => {
@@ -124,7 +122,7 @@ describe("runRoute53Check", () => {
 
     const result = await runRoute53Check(settings(0.6), { client });
 
-    expect(result).toMatchObject({ passed: false, details: { healthy: 1, total: 2 } });
+    expect(result).toMatchObject({ status: "failed", details: { healthy: 1, total: 2 } });
   });
 
   it("is unavailable, not failed, when no checker reports (a calculated health check has none)", async () => {
@@ -133,7 +131,6 @@ describe("runRoute53Check", () => {
     const result = await runRoute53Check(settings(), { client });
 
     expect(result).toMatchObject({
-      passed: false,
       status: "unavailable",
       reason: `Route 53 API: health check ${HEALTH_CHECK_ID} has no checker observations (a calculated or CloudWatch-alarm health check has no checkers; configure one that probes the endpoint)`,
       details: { healthy: 0, total: 0, share: 0 },
@@ -197,7 +194,6 @@ describe("runRoute53Check", () => {
 
     expect(result).toMatchObject({
       check: "route53",
-      passed: false,
       status: "unavailable",
       reason: `Route 53 API: GetHealthCheckStatus of ${HEALTH_CHECK_ID} failed: ${text}`,
       details: { healthCheckId: HEALTH_CHECK_ID },
@@ -212,7 +208,7 @@ describe("runRoute53Check", () => {
 
     const result = await runRoute53Check(settings(), { client });
 
-    expect(result).toMatchObject({ passed: false, status: "failed" });
+    expect(result).toMatchObject({ status: "failed" });
   });
 
   it("reports durationMs from the injected clock", async () => {

@@ -17,7 +17,7 @@ export const expectStatusField = text({
 const settings = {
   timeoutSeconds: whole(1, 60),
   expectStatus: expectStatusField,
-  expectBody: text({ what: "text the body must contain" }),
+  expectBody: text({ what: "a string the body must contain" }),
 } as const;
 const defaults = { timeoutSeconds: 10, expectStatus: "200-399" } as const;
 
