@@ -44,7 +44,7 @@ export function createEscalate(deps: EscalateDeps): (event: unknown) => Promise<
       });
       return { delivered: true, target: sender.type, statusCode };
     },
-    summarize: (result) => ({ ...result }),
+    summarize: (result, input) => ({ ...result, event: input.event, executionArn: input.context.executionArn }),
     ...(deps.log ? { log: deps.log } : {}),
   });
 }

@@ -1,6 +1,6 @@
 import { isAllowedEndpoint } from "../../contract/notifications";
 import { chatSender } from "../../contract/senders";
-import type { NotificationEvent, NotificationResult } from "../../contract/workflow";
+import { DEPENDENCIES, type NotificationEvent, type NotificationResult } from "../../contract/workflow";
 import { SecretUnavailableError } from "../shared/errors";
 import { defineHandler } from "../shared/handler";
 import { type Fetch, postJson } from "../shared/http";
@@ -35,7 +35,7 @@ export function createNotifyChat(deps: NotifyChatDeps): (event: unknown) => Prom
       redact(webhookUrl);
       if (!isAllowedEndpoint(webhookUrl)) {
         throw new SecretUnavailableError(
-          `secret ${chat.webhookSecret} does not hold an https webhook URL (${sender.secretHolds})`,
+          `${DEPENDENCIES.secretsManager}: secret ${chat.webhookSecret} does not hold an https webhook URL (it should hold ${sender.secretHolds})`,
         );
       }
       const request = sender.request(buildNotice(input), webhookUrl);
@@ -47,7 +47,7 @@ export function createNotifyChat(deps: NotifyChatDeps): (event: unknown) => Prom
       });
       return { delivered: true, target: sender.type, statusCode };
     },
-    summarize: (result) => ({ ...result }),
+    summarize: (result, input) => ({ ...result, event: input.event, executionArn: input.context.executionArn }),
     ...(deps.log ? { log: deps.log } : {}),
   });
 }

@@ -24,7 +24,7 @@ export interface HandlerDefinition<I, O> {
   /** Does the work. */
   run(input: I, log: Logger): Promise<O>;
   /** The result line's fields. @default the result itself */
-  summarize?(output: O): LogFields;
+  summarize?(output: O, input: I): LogFields;
   /** Where log lines go. @default stdout */
   readonly log?: LogSink;
 }
@@ -61,7 +61,7 @@ export function defineHandler<I, O>(def: HandlerDefinition<I, O>): (event: unkno
     const log = createLogger({ fn: def.name, ...key }, def.log);
     try {
       const output = await def.run(input, log);
-      log.info(`${def.name} finished`, def.summarize ? def.summarize(output) : { ...(output as object) });
+      log.info(`${def.name} finished`, def.summarize ? def.summarize(output, input) : { ...(output as object) });
       return output;
     } catch (err) {
       log.error(`${def.name} failed`, { errorName: errorName(err), error: messageOf(err) });

@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { handler } from "../../functions/alert-opsgenie";
-import { createAlertOpsgenie } from "../../functions/alert-opsgenie/alert-opsgenie";
-import { DeliveryFailedError, InvalidInputError } from "../../functions/shared/errors";
+import { handler } from "../../functions/escalate";
+import { createEscalate } from "../../functions/escalate/escalate";
+import { DeliveryFailedError, DeliveryRejectedError, InvalidInputError } from "../../functions/shared/errors";
 import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
 import escalated from "../fixtures/events/notification-escalated.json";
@@ -31,7 +31,7 @@ beforeEach(() => {
 });
 
 function alert(timeoutMs = 2000) {
-  return createAlertOpsgenie({
+  return createEscalate({
     readSecret: createSecretReader(secretsManagerClients()),
     fetch,
     timeoutMs,
@@ -39,12 +39,26 @@ function alert(timeoutMs = 2000) {
   });
 }
 
-/** The escalated fixture, pointed at the capture server, with overrides. */
-function event(overrides: Record<string, unknown> = {}, apiUrl = opsgenie.url) {
+interface Overrides {
+  readonly report?: Record<string, unknown>;
+  readonly context?: Record<string, unknown>;
+  readonly escalation?: Record<string, unknown>;
+}
+
+/** The escalated fixture, pointed at the capture server, with overrides of its report, context and pager. */
+function event(overrides: Overrides = {}, apiUrl = opsgenie.url) {
+  const { notifications } = escalated.context;
   return {
     ...escalated,
-    notifications: { ...escalated.notifications, opsgenieApiUrl: apiUrl },
-    ...overrides,
+    report: { ...escalated.report, ...overrides.report },
+    context: {
+      ...escalated.context,
+      notifications: {
+        ...notifications,
+        escalation: { ...notifications.escalation, apiUrl, ...overrides.escalation },
+      },
+      ...overrides.context,
+    },
   };
 }
 
@@ -61,7 +75,7 @@ function sentBodies(): AlertBody[] {
   return opsgenie.requests.map((r) => r.body as AlertBody);
 }
 
-describe("alert-opsgenie against a capture server", () => {
+describe("escalate (OpsGenie) against a capture server", () => {
   it("POSTs one alert to /v2/alerts with the GenieKey header and the configured priority", async () => {
     const result = await alert()(event());
 
@@ -81,11 +95,11 @@ describe("alert-opsgenie against a capture server", () => {
       "run1.url.reason": "HTTP 503 from https://us.example.com/health",
       "run2.url.reason": "timed out after 10 s",
       reason: "checks-failed-after-restart",
-      executionArn: escalated.executionArn,
-      alarmName: escalated.alarmName,
+      executionArn: escalated.context.executionArn,
+      alarmName: escalated.context.alarmName,
     });
     expect(body.description).toContain(
-      `https://us-east-2.console.aws.amazon.com/states/home?region=us-east-2#/v2/executions/details/${escalated.executionArn}`,
+      `https://us-east-2.console.aws.amazon.com/states/home?region=us-east-2#/v2/executions/details/${escalated.context.executionArn}`,
     );
   });
 
@@ -97,21 +111,20 @@ describe("alert-opsgenie against a capture server", () => {
     expect(values.filter((v) => typeof v !== "string")).toEqual([]);
   });
 
-  it("keeps the message within 130 characters for a long alarm name", async () => {
-    await alert()(event({ alarmName: `first-line-us-east-2-${"very-long-alarm-name-".repeat(12)}cpu` }));
+  it("keeps the message within 130 characters and says what happened in words", async () => {
+    await alert()(event({ context: { alarmName: `first-line-us-east-2-${"very-long-alarm-name-".repeat(12)}cpu` } }));
 
     const message = sentBodies()[0]?.message ?? "";
-    expect(message).toHaveLength(130);
-    expect(message.startsWith("[first-line] i-0fedcba9876543210 in us-east-2 escalated")).toBe(true);
-    expect(message.endsWith("…")).toBe(true);
+    expect(message.length).toBeLessThanOrEqual(130);
+    expect(message).toBe("i-0fedcba9876543210 in us-east-2 escalated: checks still fail after the restart");
   });
 
   it("uses the same alias for two alerts of one instance and a different alias for another instance", async () => {
     const send = alert();
 
     await send(event());
-    await send(event({ reason: "cooldown", alarmName: "another-alarm" }));
-    await send(event({ instanceId: "i-0aaaaaaaaaaaaaaaa" }));
+    await send(event({ report: { reason: "cooldown" }, context: { alarmName: "another-alarm" } }));
+    await send(event({ report: { instanceId: "i-0aaaaaaaaaaaaaaaa" } }));
 
     const [first, repeat, other] = sentBodies().map((b) => b.alias);
     expect(repeat).toBe(first);
@@ -123,7 +136,7 @@ describe("alert-opsgenie against a capture server", () => {
     const send = alert();
 
     await send(event());
-    await send(event({ region: "eu-west-1" }));
+    await send(event({ report: { region: "eu-west-1" } }));
 
     expect(sentBodies().map((b) => b.alias)).toEqual([
       "first-line:us-east-2:i-0fedcba9876543210",
@@ -132,20 +145,12 @@ describe("alert-opsgenie against a capture server", () => {
   });
 
   it.each(["P3", "P5"])("passes priority %s through", async (priority) => {
-    await alert()(
-      event({
-        notifications: {
-          ...escalated.notifications,
-          opsgenieApiUrl: opsgenie.url,
-          opsgeniePriority: priority,
-        },
-      }),
-    );
+    await alert()(event({ escalation: { priority } }));
 
     expect(sentBodies()[0]?.priority).toBe(priority);
   });
 
-  it("strips a trailing slash from the API URL and keeps a path prefix", async () => {
+  it("appends the documented path to the API base URL, keeping a path prefix", async () => {
     await alert()(event({}, `${opsgenie.url}/`));
     await alert()(event({}, `${opsgenie.url}/compat/`));
 
@@ -179,17 +184,19 @@ describe("alert-opsgenie against a capture server", () => {
     expect(lines).toHaveLength(2);
     expect(JSON.parse(lines[0] ?? "")).toEqual({
       level: "info",
-      message: "escalation delivered",
-      function: "alert-opsgenie",
+      message: "escalate finished",
+      fn: "escalate",
       region: "us-east-2",
       instanceId: "i-0fedcba9876543210",
-      executionArn: escalated.executionArn,
-      outcome: "escalated",
-      reason: "checks-failed-after-restart",
+      delivered: true,
+      event: "escalated",
+      executionArn: escalated.context.executionArn,
       target: "opsgenie",
       statusCode: 202,
     });
-    expect(JSON.parse(lines[1] ?? "")).toMatchObject({ level: "error", errorName: "DeliveryFailed" });
+    // A refused key is not retried: it would be refused again.
+    expect(error).toBeInstanceOf(DeliveryRejectedError);
+    expect(JSON.parse(lines[1] ?? "")).toMatchObject({ level: "error", errorName: "DeliveryRejected" });
     for (const text of [...lines, JSON.stringify(result), (error as Error).message]) {
       expect(text).not.toContain(API_KEY);
     }
@@ -208,28 +215,29 @@ describe("alert-opsgenie against a capture server", () => {
 
   it("rejects an invalid event with InvalidInput before reading the key or posting", async () => {
     const error = await alert()(
-      event({ executionArn: "not-an-arn", runs: { first: { url: { status: "broken" } } } }),
+      event({ report: { runs: { first: { url: { status: "broken" } } } }, context: { executionArn: "not-an-arn" } }),
     ).catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).problems).toEqual([
-      'executionArn: "not-an-arn" is not a Step Functions execution ARN',
-      'runs.first.url.status: expected one of "passed", "failed", "unavailable", "skipped", "not-run", got "broken"',
-      "runs.first.route53: expected an object, got nothing",
-      "runs.first.ssh: expected an object, got nothing",
+      'report.runs.first.url.status: expected one of "passed", "failed", "unavailable", "skipped", "not-run", got "broken"',
+      "report.runs.first.route53: required (a check's outcome)",
+      "report.runs.first.ssh: required (a check's outcome)",
+      "report.runs.first.tcp: required (a check's outcome)",
+      'context.executionArn: "not-an-arn" is not a Step Functions execution ARN',
     ]);
     expect(secretsManager.calls()).toHaveLength(0);
     expect(opsgenie.requests).toHaveLength(0);
   });
 
   it("the deployed handler rejects an event without an instance id before reading the key", async () => {
-    const { instanceId: _instanceId, ...withoutInstance } = escalated;
+    const { instanceId: _instanceId, ...report } = escalated.report;
 
-    const error = await handler(withoutInstance).catch((err: unknown) => err);
+    const error = await handler({ ...escalated, report }).catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).problems).toEqual([
-      "instanceId: expected a non-empty string, got nothing",
+      "report.instanceId: required (an EC2 instance id (i- followed by 8 or 17 hex digits))",
     ]);
     expect(secretsManager.calls()).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { handler } from "../../functions/notify-slack";
-import { createNotifySlack } from "../../functions/notify-slack/notify-slack";
+import { handler } from "../../functions/notify-chat";
+import { createNotifyChat } from "../../functions/notify-chat/notify-chat";
 import {
   DeliveryFailedError,
   InvalidInputError,
@@ -15,7 +15,7 @@ const secretsManager = mockClient(SecretsManagerClient);
 const TOKEN = "XyZslackWebhookToken0123456789";
 const CONSOLE_URL =
   "https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/" +
-  recovered.executionArn;
+  recovered.context.executionArn;
 
 let slack: CaptureServer;
 let lines: string[];
@@ -38,7 +38,7 @@ beforeEach(() => {
 });
 
 function notify(timeoutMs = 2000) {
-  return createNotifySlack({
+  return createNotifyChat({
     readSecret: createSecretReader(secretsManagerClients()),
     fetch,
     timeoutMs,
@@ -51,7 +51,7 @@ function allText(body: unknown): string {
   return JSON.stringify(body);
 }
 
-describe("notify-slack against a capture server", () => {
+describe("notify-chat (Slack) against a capture server", () => {
   it("posts exactly one message naming region, instance, first failed check and reason, restart duration and console link", async () => {
     const result = await notify()(recovered);
 
@@ -65,15 +65,15 @@ describe("notify-slack against a capture server", () => {
     const body = request?.body as { text: string; blocks: unknown[] };
     expect(body.text).toBe(
       "i-0123456789abcdef0 in eu-west-1 recovered after a restart. " +
-        "First failed check: Route 53 health check: 1 of 8 checkers report Success (need 50%). " +
-        `Restart took 2 min 35 s. Execution: ${CONSOLE_URL}`,
+        "Failed first: Route 53: 1 of 8 checkers report Success (need 50%). " +
+        `Restart took: 2 min 35 s (reboot). Execution: ${CONSOLE_URL}`,
     );
     expect(body.blocks.map((b) => (b as { type: string }).type)).toEqual(["header", "section", "context"]);
     const blocks = allText(body.blocks);
     for (const fact of [
       "eu-west-1",
       "i-0123456789abcdef0",
-      "Route 53 health check: 1 of 8 checkers report Success (need 50%)",
+      "Route 53: 1 of 8 checkers report Success (need 50%)",
       "2 min 35 s",
       `<${CONSOLE_URL}|`,
     ]) {
@@ -87,12 +87,13 @@ describe("notify-slack against a capture server", () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] ?? "")).toEqual({
       level: "info",
-      message: "slack message delivered",
-      function: "notify-slack",
+      message: "notify-chat finished",
+      fn: "notify-chat",
       region: "eu-west-1",
       instanceId: "i-0123456789abcdef0",
-      executionArn: recovered.executionArn,
-      outcome: "recovered",
+      delivered: true,
+      event: "recovered",
+      executionArn: recovered.context.executionArn,
       target: "slack",
       statusCode: 200,
     });
@@ -147,7 +148,7 @@ describe("notify-slack against a capture server", () => {
 
     expect(error).toBeInstanceOf(SecretUnavailableError);
     expect((error as Error).message).toBe(
-      "Secrets Manager: secret first-line/slack-webhook does not hold an https webhook URL",
+      "Secrets Manager: secret first-line/slack-webhook does not hold an https webhook URL (it should hold the Slack incoming-webhook URL)",
     );
     expect(slack.requests).toHaveLength(0);
   });
@@ -163,14 +164,16 @@ describe("notify-slack against a capture server", () => {
   });
 
   it("rejects an invalid event with InvalidInput before reading the secret or posting", async () => {
-    const error = await notify()({ ...recovered, region: "moon-base-1a", runs: {} }).catch(
-      (err: unknown) => err,
-    );
+    const report = { ...recovered.report, region: "moon-base-1a", runs: { first: {} } };
+    const error = await notify()({ ...recovered, report }).catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).problems).toEqual([
-      'region: "moon-base-1a" is not an AWS region name',
-      "runs.first: expected an object, got nothing",
+      'report.region: "moon-base-1a" is not an AWS region name (e.g. eu-west-1)',
+      "report.runs.first.url: required (a check's outcome)",
+      "report.runs.first.route53: required (a check's outcome)",
+      "report.runs.first.ssh: required (a check's outcome)",
+      "report.runs.first.tcp: required (a check's outcome)",
     ]);
     expect(secretsManager.calls()).toHaveLength(0);
     expect(slack.requests).toHaveLength(0);
