@@ -168,7 +168,7 @@ beforeAll(async () => {
   // Imported only now: the handlers build their clients at module scope, reading the settings above.
   route53Handler = (await import("../../functions/route53-check/index")).handler;
   sshHandler = (await import("../../functions/ssh-check/index")).handler;
-  slackHandler = (await import("../../functions/notify-slack/index")).handler;
+  slackHandler = (await import("../../functions/notify-chat/index")).handler;
 });
 
 afterAll(async () => {
@@ -193,7 +193,7 @@ function expectNoRuntimeWording(result: CheckResult): void {
 }
 
 describe("route53-check with Route 53 failing", () => {
-  const event = { instanceId: INSTANCE_ID, region: OWN_REGION, settings: { healthCheckId: HEALTH_CHECK_ID } };
+  const event = { instanceId: INSTANCE_ID, region: OWN_REGION, settings: { healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 0.5 } };
 
   it("is unavailable after the SDK's retries when Route 53 answers 500", async () => {
     endpoint.script = () => route53Error(500, "InternalFailure", "We encountered an internal error.");
@@ -277,7 +277,9 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
       user: "ec2-user",
       hostKeySha256: [HOST_FP],
       mode: "handshake",
+      command: "true",
       timeoutSeconds: 5,
+      inVpc: false,
     },
   });
   const commandEvent = (privateKeySecret: string, host?: string) => ({
@@ -292,6 +294,7 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
       privateKeySecret,
       command: "true",
       timeoutSeconds: 5,
+      inVpc: false,
     },
   });
 
@@ -410,7 +413,7 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
   });
 });
 
-describe("notify-slack with its webhook secret in another region", () => {
+describe("notify-chat with its webhook secret in another region", () => {
   it("reads the ARN in its own region and delivers the message", async () => {
     const arn = "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:first-line/slack-webhook-AbCdEf";
     const webhook = `${slack.url}/services/T0/B0/cross-region-token`;
@@ -421,7 +424,10 @@ describe("notify-slack with its webhook secret in another region", () => {
 
     const result = await slackHandler({
       ...recovered,
-      notifications: { ...recovered.notifications, slackWebhookSecret: arn },
+      context: {
+        ...recovered.context,
+        notifications: { ...recovered.context.notifications, chat: { type: "slack", webhookSecret: arn } },
+      },
     });
 
     expect(result).toMatchObject({ delivered: true, target: "slack" });
@@ -435,7 +441,10 @@ describe("notify-slack with its webhook secret in another region", () => {
 
     const error = await slackHandler({
       ...recovered,
-      notifications: { ...recovered.notifications, slackWebhookSecret: arn },
+      context: {
+        ...recovered.context,
+        notifications: { ...recovered.context.notifications, chat: { type: "slack", webhookSecret: arn } },
+      },
     }).catch((err: unknown) => err);
 
     expect(error).toMatchObject({ name: "SecretUnavailable" });

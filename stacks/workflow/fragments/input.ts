@@ -3,8 +3,8 @@
  * error before any lock, restart or message (DESIGN §3). The rules come from the contract's
  * fields, the same ones the config and the functions use.
  */
-import { CHECKS } from "../../../contract/checks";
-import type { Field, FieldShape } from "../../../contract/fields";
+import { ALL_CHECKS, CHECKS } from "../../../contract/checks";
+import { entry, type Field, type FieldShape } from "../../../contract/fields";
 import { instanceIdField, regionField } from "../../../contract/identifiers";
 import { CHAT_EVENTS } from "../../../contract/notifications";
 import { RESTART_INPUT } from "../../../contract/restart";
@@ -35,9 +35,30 @@ function wrongType(path: string, shape: FieldShape): ChoiceCondition | undefined
     case "whole":
     case "number":
       return not({ Variable: path, IsNumeric: true });
+    case "flag":
+      return not({ Variable: path, IsBoolean: true });
     default:
       return undefined;
   }
+}
+
+/**
+ * A present check block whose required fields are missing or of the wrong type: its function
+ * would refuse it (InvalidInput), which counts as a failed check, so it must end here instead.
+ * Type tests run only on present fields (Choice rules do not short-circuit a missing path).
+ */
+function malformedCheck(check: (typeof ALL_CHECKS)[number]): ChoiceCondition[] {
+  const block = `$.instance.${check.name}`;
+  const fields = Object.entries(check.input).map(([key, rule]) => ({ path: `${block}.${key}`, ...entry(rule) }));
+  const required = fields.filter((f) => !f.optional);
+  const guard = isPresent(block);
+  return [
+    ...(required.length > 0 ? [{ And: [guard, { Or: required.map((f) => not(isPresent(f.path))) }] }] : []),
+    ...fields.flatMap((f) => {
+      const wrong = wrongType(f.path, f.field.shape);
+      return wrong === undefined ? [] : [{ And: [guard, isPresent(f.path), wrong] }];
+    }),
+  ];
 }
 
 function outOfRange(path: string, shape: FieldShape): ChoiceCondition[] {
@@ -77,6 +98,7 @@ export function validateInput(): Fragment {
           ],
           Next: STATE.invalidInput,
         },
+        { Or: ALL_CHECKS.flatMap(malformedCheck), Next: STATE.invalidInput },
         {
           Or: [
             not({ Variable: "$.instance.instanceId", StringMatches: "i-*" }),
@@ -133,7 +155,7 @@ export function rejectInvalidInput(): Fragment {
     ...FIELDS.map(([path, field]) => `${path.slice(2)} (${field.what})`),
     "instance.notifications with chatOn",
     "alarm.name",
-    `at least one of ${CHECKS.map((check) => `instance.${check.name}`).join(", ")}`,
+    `at least one of ${CHECKS.map((check) => `instance.${check.name}`).join(", ")}, each with its resolved settings`,
   ];
   return fragment({
     [STATE.invalidInput]: {
