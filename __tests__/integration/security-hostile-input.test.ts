@@ -1,10 +1,9 @@
 /**
- * Hostile runtime input: each of the six handlers, fed malformed events, rejects with
+ * Hostile runtime input: each handler, fed malformed events, rejects with
  * InvalidInput before any AWS call (mocked EC2, Route 53, Secrets Manager see nothing), any HTTP
  * request (a capture server sees nothing) or any SSH connection (a real sshd counts none).
  * The same observers DO see calls for a well-formed event, so "nothing seen" is meaningful.
  */
-import { createHash } from "node:crypto";
 import {
   DescribeInstancesCommand,
   EC2Client,
@@ -14,15 +13,18 @@ import {
 } from "@aws-sdk/client-ec2";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { utils } from "ssh2";
-import { handler as alertOpsgenie } from "../../functions/alert-opsgenie";
-import { handler as notifySlack } from "../../functions/notify-slack";
+import { INSTANCE_ID, REGION } from "../../contract/identifiers";
+import { handler as escalate } from "../../functions/escalate";
+import { handler as notifyChat } from "../../functions/notify-chat";
 import { handler as restartInstance } from "../../functions/restart-instance";
 import { handler as route53Check } from "../../functions/route53-check";
-import { INSTANCE_ID, REGION } from "../../functions/shared/input";
 import { handler as sshCheck } from "../../functions/ssh-check";
+import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
+import { handler as tcpCheck } from "../../functions/tcp-check";
 import { handler as urlCheck } from "../../functions/url-check";
 import { buildDefinition, INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../../stacks/workflow";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
@@ -30,7 +32,7 @@ import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from ".
 import {
   checkResult,
   FakeLockTable,
-  FUNCTION_ARNS,
+  FUNCTION_NAMES_AS_DEPLOYED,
   instanceSettings,
   runWorkflow,
   workflowInput,
@@ -49,25 +51,35 @@ const hostKey = generateEd25519KeyPair();
 function fingerprint(publicKey: string): string {
   const parsed = utils.parseKey(publicKey);
   if (parsed instanceof Error) throw parsed;
-  return `SHA256:${createHash("sha256").update(parsed.getPublicSSH()).digest("base64").replace(/=+$/, "")}`;
+  return fingerprintOf(parsed.getPublicSSH());
 }
 
 let http: CaptureServer;
 let sshd: RunningSshServer;
+/** A plain TCP listener for the TCP check, counting the connections it accepts. */
+let tcp: { server: Server; port: number; connections: number };
 let stdout: jest.SpyInstance;
 
 beforeAll(async () => {
   http = await startCaptureServer({ status: 202, body: "{}" });
   sshd = await startSshServer({ hostKey: hostKey.private });
+  const server = createServer((socket) => {
+    tcp.connections += 1;
+    socket.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  tcp = { server, port: (server.address() as AddressInfo).port, connections: 0 };
 });
 
 afterAll(async () => {
   await http.close();
   await sshd.close();
+  await new Promise((resolve) => tcp.server.close(resolve));
 });
 
 beforeEach(() => {
   http.reset();
+  tcp.connections = 0;
   ec2.reset();
   route53.reset();
   secrets.reset();
@@ -95,7 +107,21 @@ interface Subject {
   readonly valid: () => Record<string, unknown>;
   /** Handler-specific malformed events: [label, event]. */
   readonly specific: () => [string, unknown][];
+  /** The event with another instance id or region where this handler reads them. @default at the top */
+  readonly set?: (event: Record<string, unknown>, key: "instanceId" | "region", value: unknown) => unknown;
 }
+
+/** The notify functions read instance and region from the report. */
+const inReport = (event: Record<string, unknown>, key: string, value: unknown) => ({
+  ...event,
+  report: { ...(event.report as object), [key]: value },
+});
+const withContext = (event: typeof recovered, context: Record<string, unknown>) => ({
+  ...event,
+  context: { ...event.context, ...context },
+});
+const withNotifications = (event: typeof recovered, notifications: Record<string, unknown>) =>
+  withContext(event, { notifications: { ...event.context.notifications, ...notifications } });
 
 const SUBJECTS: readonly Subject[] = [
   {
@@ -191,6 +217,7 @@ const SUBJECTS: readonly Subject[] = [
         mode: "handshake",
         command: "true",
         timeoutSeconds: 2,
+        inVpc: false,
       },
     }),
     specific: () => {
@@ -205,6 +232,7 @@ const SUBJECTS: readonly Subject[] = [
           mode: "handshake",
           command: "true",
           timeoutSeconds: 2,
+          inVpc: false,
           ...settings,
         },
       });
@@ -214,6 +242,31 @@ const SUBJECTS: readonly Subject[] = [
         ["an unknown mode", base({ mode: "shell" })],
         ["command mode without a key secret", base({ mode: "command" })],
         ["a huge command", base({ mode: "command", privateKeySecret: "k", command: "x".repeat(5000) })],
+        ["a host that reads as an ssh option", base({ host: "-oProxyCommand=sh" })],
+        ["a partial secret ARN", base({ mode: "command", privateKeySecret: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k" })],
+      ];
+    },
+  },
+  {
+    name: "tcp-check",
+    handler: tcpCheck,
+    valid: () => ({
+      instanceId: INSTANCE,
+      region: REGION_NAME,
+      settings: { host: "127.0.0.1", port: tcp.port, timeoutSeconds: 2, inVpc: false },
+    }),
+    specific: () => {
+      const base = (settings: Record<string, unknown>) => ({
+        instanceId: INSTANCE,
+        region: REGION_NAME,
+        settings: { host: "127.0.0.1", port: tcp.port, timeoutSeconds: 2, inVpc: false, ...settings },
+      });
+      return [
+        ["port 0", base({ port: 0 })],
+        ["a port as a string", base({ port: "22" })],
+        ["a host that reads as an option", base({ host: "-oProxyCommand=sh" })],
+        ["a timeout of a day", base({ timeoutSeconds: 86400 })],
+        ["no port", base({ port: undefined })],
       ];
     },
   },
@@ -231,51 +284,47 @@ const SUBJECTS: readonly Subject[] = [
         "a plan with a negative lock",
         { action: "plan", now: "2030-01-01T00:00:00.000Z", lockSeconds: -1, cooldownMinutes: 30 },
       ],
+      ["an elapsed time from nowhere", { action: "elapsed", from: "yesterday", to: "2030-01-01T00:00:00Z" }],
     ],
   },
   {
-    name: "notify-slack",
-    handler: notifySlack,
+    name: "notify-chat",
+    handler: notifyChat,
     valid: () => JSON.parse(JSON.stringify(recovered)),
+    set: inReport,
     specific: () => [
-      ["an outcome of healthy", { ...recovered, outcome: "healthy" }],
-      ["an execution ARN of garbage", { ...recovered, executionArn: "arn:aws:states:::x" }],
-      ["no notifications", { ...recovered, notifications: undefined }],
+      ["an event of healthy", { ...recovered, event: "healthy" }],
+      ["an execution ARN of garbage", withContext(recovered, { executionArn: "arn:aws:states:::x" })],
+      ["no notifications", withContext(recovered, { notifications: undefined })],
       [
         "a secret name of 5000 characters",
-        { ...recovered, notifications: { ...recovered.notifications, slackWebhookSecret: "s".repeat(5000) } },
+        withNotifications(recovered, { chat: { type: "slack", webhookSecret: "s".repeat(5000) } }),
       ],
-      ["runs as a string", { ...recovered, runs: "all good" }],
+      ["an unknown chat service", withNotifications(recovered, { chat: { type: "irc", webhookSecret: "k" } })],
+      ["runs as a string", inReport(recovered, "runs", "all good")],
     ],
   },
   {
-    name: "alert-opsgenie",
-    handler: alertOpsgenie,
+    name: "escalate",
+    handler: escalate,
     valid: () =>
       JSON.parse(
-        JSON.stringify({
-          ...escalated,
-          notifications: { ...escalated.notifications, opsgenieApiUrl: http.url },
-        }),
+        JSON.stringify(
+          withNotifications(escalated, { escalation: { ...escalated.context.notifications.escalation, apiUrl: http.url } }),
+        ),
       ),
-    specific: () => [
-      [
-        "an API URL over plain http to another host",
-        {
-          ...escalated,
-          notifications: { ...escalated.notifications, opsgenieApiUrl: "http://evil.example.com" },
-        },
-      ],
-      [
-        "an API URL that is not a URL",
-        { ...escalated, notifications: { ...escalated.notifications, opsgenieApiUrl: "api.opsgenie.com" } },
-      ],
-      [
-        "a priority of P9",
-        { ...escalated, notifications: { ...escalated.notifications, opsgeniePriority: "P9" } },
-      ],
-      ["an unknown reason", { ...escalated, reason: "because" }],
-    ],
+    set: inReport,
+    specific: () => {
+      const pager = (escalation: Record<string, unknown>) =>
+        withNotifications(escalated, { escalation: { ...escalated.context.notifications.escalation, ...escalation } });
+      return [
+        ["an API URL over plain http to another host", pager({ apiUrl: "http://evil.example.com" })],
+        ["an API URL that is not a URL", pager({ apiUrl: "api.opsgenie.com" })],
+        ["an API URL with credentials", pager({ apiUrl: "https://user:pass@api.opsgenie.com" })],
+        ["a priority of P9", pager({ priority: "P9" })],
+        ["an unknown reason", inReport(escalated, "reason", "because")],
+      ];
+    },
   },
 ];
 
@@ -283,7 +332,8 @@ const SUBJECTS: readonly Subject[] = [
 function observed() {
   return {
     aws: ec2.calls().length + route53.calls().length + secrets.calls().length,
-    http: http.requests.length,
+    // HTTP requests and TCP connections: what the URL and TCP checks would open.
+    http: http.requests.length + tcp.connections,
     ssh: sshd.connections(),
   };
 }
@@ -302,7 +352,8 @@ async function expectRejectedUntouched(handler: Handler, event: unknown): Promis
   expect(sshd.connections()).toBe(before.ssh);
 }
 
-const GENERIC: [string, (valid: Record<string, unknown>) => unknown][] = [
+type Setter = NonNullable<Subject["set"]>;
+const GENERIC: [string, (valid: Record<string, unknown>, set: Setter) => unknown][] = [
   ["undefined", () => undefined],
   ["null", () => null],
   ["a number", () => 42],
@@ -311,19 +362,21 @@ const GENERIC: [string, (valid: Record<string, unknown>) => unknown][] = [
   ["an empty list", () => []],
   ["a list holding the valid event", (v) => [v]],
   ["an empty object", () => ({})],
-  ["no instanceId", (v) => ({ ...v, instanceId: undefined })],
-  ["a numeric instanceId", (v) => ({ ...v, instanceId: 1234567890 })],
-  ["a null instanceId", (v) => ({ ...v, instanceId: null })],
-  ["an instanceId list", (v) => ({ ...v, instanceId: [INSTANCE] })],
-  ["an instanceId object", (v) => ({ ...v, instanceId: { id: INSTANCE } })],
-  ["an instanceId over 4096 characters", (v) => ({ ...v, instanceId: `i-${"0".repeat(5000)}` })],
-  ["an instanceId with a shell suffix", (v) => ({ ...v, instanceId: `${INSTANCE}; reboot` })],
-  ["an instanceId wildcard", (v) => ({ ...v, instanceId: "*" })],
-  ["no region", (v) => ({ ...v, region: undefined })],
-  ["a region in capitals", (v) => ({ ...v, region: "EU-WEST-1" })],
-  ["a region over 4096 characters", (v) => ({ ...v, region: `eu-${"west".repeat(1100)}-1` })],
-  ["a region path", (v) => ({ ...v, region: "eu-west-1/../us-east-1" })],
+  ["no instanceId", (v, set) => set(v, "instanceId", undefined)],
+  ["a numeric instanceId", (v, set) => set(v, "instanceId", 1234567890)],
+  ["a null instanceId", (v, set) => set(v, "instanceId", null)],
+  ["an instanceId list", (v, set) => set(v, "instanceId", [INSTANCE])],
+  ["an instanceId object", (v, set) => set(v, "instanceId", { id: INSTANCE })],
+  ["an instanceId over 4096 characters", (v, set) => set(v, "instanceId", `i-${"0".repeat(5000)}`)],
+  ["an instanceId with a shell suffix", (v, set) => set(v, "instanceId", `${INSTANCE}; reboot`)],
+  ["an instanceId wildcard", (v, set) => set(v, "instanceId", "*")],
+  ["no region", (v, set) => set(v, "region", undefined)],
+  ["a region in capitals", (v, set) => set(v, "region", "EU-WEST-1")],
+  ["a region over 4096 characters", (v, set) => set(v, "region", `eu-${"west".repeat(1100)}-1`)],
+  ["a region path", (v, set) => set(v, "region", "eu-west-1/../us-east-1")],
 ];
+
+const atTop = (event: Record<string, unknown>, key: string, value: unknown) => ({ ...event, [key]: value });
 
 describe.each(SUBJECTS)("$name with hostile input", (subject) => {
   it("calls the outside world for a well-formed event (so the zero counts below mean something)", async () => {
@@ -340,7 +393,7 @@ describe.each(SUBJECTS)("$name with hostile input", (subject) => {
   });
 
   it.each(GENERIC)("rejects %s with InvalidInput and no call", async (_label, make) => {
-    await expectRejectedUntouched(subject.handler, make(subject.valid()));
+    await expectRejectedUntouched(subject.handler, make(subject.valid(), subject.set ?? atTop));
   });
 
   it("rejects its own malformed payloads with InvalidInput and no call", async () => {
@@ -368,12 +421,13 @@ describe.each(SUBJECTS)("$name with hostile input", (subject) => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          notInstanceId.map((instanceId) => ({ ...subject.valid(), instanceId })),
-          notRegion.map((region) => ({ ...subject.valid(), region })),
+          notInstanceId.map((instanceId) => (subject.set ?? atTop)(subject.valid(), "instanceId", instanceId)),
+          notRegion.map((region) => (subject.set ?? atTop)(subject.valid(), "region", region)),
           nonObject,
         ),
         async (event) => {
           http.reset();
+          tcp.connections = 0;
           ec2.resetHistory();
           route53.resetHistory();
           secrets.resetHistory();
@@ -387,7 +441,7 @@ describe.each(SUBJECTS)("$name with hostile input", (subject) => {
 
 describe("the workflow with hostile input", () => {
   const definition = buildDefinition({
-    functionArns: FUNCTION_ARNS,
+    functionNames: FUNCTION_NAMES_AS_DEPLOYED,
     lockTableName: new FakeLockTable().tableName,
     timeoutSeconds: machineTimeoutSeconds([]),
   });
@@ -413,7 +467,7 @@ describe("the workflow with hostile input", () => {
         name: "UnauthorizedOperation",
       }),
     );
-    const failing = () => checkResult("url", false, "HTTP 503");
+    const failing = () => checkResult("url", "failed", "HTTP 503");
 
     const run = await runWorkflow({
       definition,
@@ -421,7 +475,7 @@ describe("the workflow with hostile input", () => {
       lambdas: {
         "url-check": failing,
         "restart-instance": (event) => restartInstance(event),
-        "alert-opsgenie": () => ({ delivered: true, target: "opsgenie", statusCode: 202 }),
+        escalate: () => ({ delivered: true, target: "opsgenie", statusCode: 202 }),
       },
     });
 
@@ -430,7 +484,11 @@ describe("the workflow with hostile input", () => {
     expect(ec2.commandCalls(RebootInstancesCommand).map((c) => c.args[0].input)).toEqual([
       { InstanceIds: [stranger] },
     ]);
-    expect(run.callsTo("alert-opsgenie")).toHaveLength(1);
-    expect(run.callsTo("notify-slack")).toEqual([]);
+    expect(run.callsTo("escalate")).toHaveLength(1);
+    // Chat hears the restart being attempted and the escalation (the default chatOn).
+    expect(run.callsTo("notify-chat").map((c) => (c.payload as { event: string }).event)).toEqual([
+      "restarting",
+      "escalated",
+    ]);
   });
 });

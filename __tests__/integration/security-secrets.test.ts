@@ -5,12 +5,12 @@
  * them back in an error. The OpsGenie Authorization header and the webhook URL itself are the
  * only places they may go.
  */
-import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { utils } from "ssh2";
+import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
 import { readZip } from "../../stacks/zip";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
 import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
@@ -62,8 +62,8 @@ beforeAll(async () => {
     fetched.push(url.href);
     return realFetch(`${receiver.url}${url.pathname}${url.search}`, init);
   });
-  notifySlack = (await import("../../functions/notify-slack")).handler;
-  alertOpsgenie = (await import("../../functions/alert-opsgenie")).handler;
+  notifySlack = (await import("../../functions/notify-chat")).handler;
+  alertOpsgenie = (await import("../../functions/escalate")).handler;
   sshCheck = (await import("../../functions/ssh-check")).handler;
 });
 
@@ -112,13 +112,19 @@ async function run(handler: Handler, event: unknown): Promise<{ ok: boolean; rep
 function fingerprint(publicKey: string): string {
   const parsed = utils.parseKey(publicKey);
   if (parsed instanceof Error) throw parsed;
-  return `SHA256:${createHash("sha256").update(parsed.getPublicSSH()).digest("base64").replace(/=+$/, "")}`;
+  return fingerprintOf(parsed.getPublicSSH());
 }
 
 const slackEvent = () => JSON.parse(JSON.stringify(recovered));
 const opsgenieEvent = () => ({
   ...escalated,
-  notifications: { ...escalated.notifications, opsgenieApiUrl: "https://api.opsgenie.com" },
+  context: {
+    ...escalated.context,
+    notifications: {
+      ...escalated.context.notifications,
+      escalation: { ...escalated.context.notifications.escalation, apiUrl: "https://api.opsgenie.com" },
+    },
+  },
 });
 const sshEvent = () => ({
   instanceId: "i-0123456789abcdef0",
@@ -132,6 +138,7 @@ const sshEvent = () => ({
     privateKeySecret: SECRET_NAMES.ssh,
     command: "true",
     timeoutSeconds: 3,
+    inVpc: false,
   },
 });
 
@@ -163,7 +170,7 @@ describe("secret values in the synthesized output", () => {
 });
 
 describe("secret values at run time", () => {
-  it("notify-slack posts to the webhook but keeps it out of the body, the logs and its result", async () => {
+  it("notify-chat posts to the webhook but keeps it out of the body, the logs and its result", async () => {
     const { ok, reported } = await run(notifySlack, slackEvent());
 
     expect(ok).toBe(true);
@@ -176,19 +183,19 @@ describe("secret values at run time", () => {
     expect(leaks(reported)).toEqual([]);
   });
 
-  it("notify-slack keeps the token out of its error and logs when Slack echoes it back", async () => {
+  it("notify-chat keeps the token out of its error and logs when Slack echoes it back", async () => {
     receiver.reply({ status: 403, body: `invalid_token: no hook at ${SLACK_WEBHOOK}` });
 
     const { ok, reported } = await run(notifySlack, slackEvent());
 
     expect(ok).toBe(false);
-    expect(reported).toContain("DeliveryFailed");
+    expect(reported).toContain("DeliveryRejected");
     expect(reported).toContain("403");
     expect(leaks(reported)).toEqual([]);
     expect(leaks(logged.join(""))).toEqual([]);
   });
 
-  it("alert-opsgenie sends the key only in the Authorization header, never in the body, logs or result", async () => {
+  it("escalate sends the key only in the Authorization header, never in the body, logs or result", async () => {
     const { ok, reported } = await run(alertOpsgenie, opsgenieEvent());
 
     expect(ok).toBe(true);
@@ -199,7 +206,7 @@ describe("secret values at run time", () => {
     expect(leaks(reported)).toEqual([]);
   });
 
-  it("alert-opsgenie keeps the key out of its error and logs when OpsGenie echoes it back", async () => {
+  it("escalate keeps the key out of its error and logs when OpsGenie echoes it back", async () => {
     receiver.reply({ status: 401, body: `{"message":"Key ${OPSGENIE_KEY} is invalid"}` });
 
     const { ok, reported } = await run(alertOpsgenie, opsgenieEvent());
