@@ -1,11 +1,12 @@
-import type { CheckName, PlanEvent } from "../../contract/workflow";
-import { planWindows } from "../../functions/restart-instance/restart";
+import type { CheckName } from "../../contract/checks";
+import type { ElapsedEvent, PlanEvent } from "../../contract/workflow";
+import { elapsedSeconds, planWindows } from "../../functions/restart-instance/restart";
 import { buildDefinition, INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../../stacks/workflow";
 import {
   CLOCK_START,
   checkResult,
   FakeLockTable,
-  FUNCTION_ARNS,
+  FUNCTION_NAMES_AS_DEPLOYED,
   instanceSettings,
   type LambdaHandler,
   type RunResult,
@@ -15,7 +16,7 @@ import {
 
 const TIMEOUT = machineTimeoutSeconds([]);
 const definition = buildDefinition({
-  functionArns: FUNCTION_ARNS,
+  functionNames: FUNCTION_NAMES_AS_DEPLOYED,
   lockTableName: new FakeLockTable().tableName,
   timeoutSeconds: TIMEOUT,
 });
@@ -26,11 +27,14 @@ const minutes = (n: number) => new Date(Date.parse(CLOCK_START) + n * 60_000).to
 
 function failsOnce(check: CheckName): LambdaHandler {
   let calls = 0;
-  return () => (calls++ === 0 ? checkResult(check, false, `${check} down`) : checkResult(check, true));
+  return () => (calls++ === 0 ? checkResult(check, "failed", `${check} down`) : checkResult(check));
 }
 
+/** The restart calls (restart-instance also plans the lock and measures the restart). */
 const restarts = (run: RunResult) =>
-  run.callsTo("restart-instance").filter((c) => (c.payload as { action: string }).action !== "plan");
+  run
+    .callsTo("restart-instance")
+    .filter((c) => !["plan", "elapsed"].includes((c.payload as { action: string }).action));
 
 describe("workflow lock", () => {
   it("holds a lock that expires one machine timeout after it was taken, and removes it at the end", async () => {
@@ -43,16 +47,17 @@ describe("workflow lock", () => {
       lambdas: {
         "url-check": () => {
           heldDuringCheck = table.get(INSTANCE);
-          return checkResult("url", true);
+          return checkResult("url");
         },
       },
     });
 
+    const plannedAt = (run.callsTo("restart-instance")[0]?.payload as PlanEvent).now;
     expect(heldDuringCheck).toEqual({
       instanceId: INSTANCE,
       lockedBy: run.executionArn,
       lockedAt: expect.any(String),
-      lockExpiresAt: new Date(Date.parse(CLOCK_START) + TIMEOUT * 1000).toISOString(),
+      lockExpiresAt: new Date(Date.parse(plannedAt) + TIMEOUT * 1000).toISOString(),
     });
     expect(table.get(INSTANCE)).toEqual({ instanceId: INSTANCE });
     expect(table.writes.map((w) => [w.update.split(" ")[0], w.applied])).toEqual([
@@ -75,6 +80,7 @@ describe("workflow lock", () => {
         "restart-instance": async (event) => {
           const e = event as { action: string };
           if (e.action === "plan") return planWindows(event as PlanEvent);
+          if (e.action === "elapsed") return elapsedSeconds(event as ElapsedEvent);
           // The alarm fires again while the first execution is restarting the instance.
           second = await runWorkflow({
             definition,
@@ -89,7 +95,12 @@ describe("workflow lock", () => {
     });
 
     expect(second?.status).toBe("SUCCEEDED");
-    expect(second?.output).toEqual({ outcome: "already-running", instanceId: INSTANCE, region: "eu-west-1" });
+    expect(second?.output).toEqual({
+      outcome: "already-running",
+      instanceId: INSTANCE,
+      region: "eu-west-1",
+      runs: {},
+    });
     expect(second?.calls.map((c) => c.fn)).toEqual(["restart-instance"]);
     expect(lockWhileSecondRan?.lockedBy).toBe(first.executionArn);
     expect(first.output?.outcome).toBe("recovered");
@@ -136,7 +147,7 @@ describe("workflow lock", () => {
         "url-check": () => {
           // As if this execution had outlived its lock and another alarm's execution took it.
           table.seed(INSTANCE, theirs);
-          return checkResult("url", false, "HTTP 502");
+          return checkResult("url", "failed", "HTTP 502");
         },
       },
     });
@@ -155,16 +166,16 @@ describe("workflow lock", () => {
       definition,
       input: workflowInput(),
       lockTable: table,
-      lambdas: { "route53-check": () => checkResult("route53", false, "0 of 3 checkers healthy") },
+      lambdas: { "route53-check": () => checkResult("route53", "failed", "0 of 3 checkers healthy") },
     });
 
     expect(run.output?.outcome).toBe("escalated");
     expect(run.output?.reason).toBe("cooldown");
     expect(restarts(run)).toEqual([]);
     expect(run.polls).toBe(0);
-    const alert = run.callsTo("alert-opsgenie");
+    const alert = run.callsTo("escalate");
     expect(alert).toHaveLength(1);
-    expect(alert[0]?.payload).toMatchObject({ outcome: "escalated", reason: "cooldown" });
+    expect(alert[0]?.payload).toMatchObject({ event: "escalated", report: { outcome: "escalated", reason: "cooldown" } });
     expect(table.get(INSTANCE)).toEqual({ instanceId: INSTANCE, lastRestartAt: minutes(-10) });
   });
 
@@ -255,7 +266,7 @@ describe("workflow input validation", () => {
   const withRestart = (patch: Record<string, unknown>) =>
     withInstance({ restart: { ...good.instance.restart, ...patch } });
   const { instanceId: _id, ...noInstanceId } = good.instance;
-  const { url: _u, route53: _r, ssh: _s, ...noChecks } = good.instance;
+  const { url: _u, route53: _r, ssh: _s, tcp: _t, ...noChecks } = good.instance;
   const { notifications: _n, ...noNotifications } = good.instance;
 
   it.each([
@@ -270,7 +281,10 @@ describe("workflow input validation", () => {
     ["a settle time given as text", withRestart({ settleSeconds: "90" })],
     ["a poll budget of zero", withRestart({ maxPolls: 0 })],
     ["a negative cooldown", withRestart({ cooldownMinutes: -1 })],
+    ["an unknown restart method", withRestart({ method: "terminate" })],
     ["no alarm name", { instance: good.instance }],
+    ["an SSH check without its host keys", withInstance({ ssh: { ...good.instance.ssh, hostKeySha256: undefined } })],
+    ["a TCP port given as text", withInstance({ tcp: { ...good.instance.tcp, port: "5432" } })],
   ])("fails with %s before any lock, call or message", async (_label, input) => {
     const table = new FakeLockTable();
 
@@ -282,5 +296,20 @@ describe("workflow input validation", () => {
     expect(run.calls).toEqual([]);
     expect(table.writes).toEqual([]);
     expect(run.states).toEqual(["Validate input", "Reject invalid input"]);
+  });
+
+  it.each([
+    ["a fractional settle time", { settleSeconds: 90.5 }],
+    ["a fractional poll interval", { pollSeconds: 15.25 }],
+  ])("fails with %s (Wait states need whole seconds) before any lock, call or message", async (_label, patch) => {
+    const table = new FakeLockTable();
+
+    const run = await runWorkflow({ definition, input: withRestart(patch), lockTable: table });
+
+    expect(run.status).toBe("FAILED");
+    expect(run.error).toBe(INVALID_INPUT_ERROR);
+    expect(run.calls).toEqual([]);
+    expect(table.writes).toEqual([]);
+    expect(run.states).toEqual(["Validate input", "Prepare", "Whole numbers?", "Reject invalid input"]);
   });
 });

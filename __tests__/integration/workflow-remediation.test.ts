@@ -11,7 +11,7 @@ import {
   BACK_ONLINE,
   checkResult,
   FakeLockTable,
-  FUNCTION_ARNS,
+  FUNCTION_NAMES_AS_DEPLOYED,
   instanceSettings,
   type LambdaHandler,
   namedError,
@@ -22,7 +22,7 @@ import {
 
 const TIMEOUT = machineTimeoutSeconds([]);
 const definition = buildDefinition({
-  functionArns: FUNCTION_ARNS,
+  functionNames: FUNCTION_NAMES_AS_DEPLOYED,
   lockTableName: new FakeLockTable().tableName,
   timeoutSeconds: TIMEOUT,
 });
@@ -36,10 +36,10 @@ const CHECK_FN: Record<CheckName, FunctionName> = {
 /** A check that fails on its first call (run 1) and passes afterwards (run 2). */
 function failsOnce(check: CheckName, reason = `${check} down`): LambdaHandler {
   let calls = 0;
-  return () => (calls++ === 0 ? checkResult(check, false, reason, 40) : checkResult(check, true, "ok", 8));
+  return () => (calls++ === 0 ? checkResult(check, "failed", reason, 40) : checkResult(check, "passed", "ok", 8));
 }
 
-function notification(run: RunResult, fn: "notify-slack" | "alert-opsgenie"): NotificationEvent {
+function notification(run: RunResult, fn: "notify-chat" | "escalate"): NotificationEvent {
   const calls = run.callsTo(fn);
   expect(calls).toHaveLength(1);
   return calls[0]?.payload as NotificationEvent;
@@ -119,7 +119,7 @@ describe("workflow: run 1 healthy", () => {
         "url-check": () => {
           calls += 1;
           if (calls === 1) throw namedError("Lambda.ServiceException");
-          return checkResult("url", true);
+          return checkResult("url");
         },
       },
     });
@@ -169,7 +169,7 @@ describe("workflow: restart and recover", () => {
         action: "reboot",
       });
       expect(run.polls).toBe(2);
-      expect(run.callsTo("alert-opsgenie")).toEqual([]);
+      expect(run.callsTo("escalate")).toEqual([]);
       expect(released(run)).toBe(true);
     },
   );
@@ -181,7 +181,7 @@ describe("workflow: restart and recover", () => {
       lambdas: { "url-check": failsOnce("url") },
       ec2Statuses: [{ state: "running", instanceStatus: "impaired", systemStatus: "ok" }, BACK_ONLINE],
     });
-    const event = notification(run, "notify-slack");
+    const event = notification(run, "notify-chat");
 
     expect(event).toEqual({
       instanceId: INSTANCE,
@@ -286,7 +286,7 @@ describe("workflow: checks that do not answer properly count as failed", () => {
       lambdas: {
         "route53-check": () => {
           if (calls++ === 0) throw new TypeError("Cannot read properties of undefined");
-          return checkResult("route53", true);
+          return checkResult("route53");
         },
       },
     });
@@ -303,7 +303,7 @@ describe("workflow: checks that do not answer properly count as failed", () => {
 
   it("counts a check that outlives its task timeout as failed (States.Timeout)", async () => {
     const quick = buildDefinition({
-      functionArns: FUNCTION_ARNS,
+      functionNames: FUNCTION_NAMES_AS_DEPLOYED,
       lockTableName: new FakeLockTable().tableName,
       timeoutSeconds: TIMEOUT,
       taskTimeoutSeconds: { ...taskTimeoutSeconds([]), "url-check": 1 },
@@ -313,7 +313,7 @@ describe("workflow: checks that do not answer properly count as failed", () => {
       definition: quick,
       input: workflowInput(),
       lambdas: {
-        "url-check": () => (calls++ === 0 ? new Promise<never>(() => undefined) : checkResult("url", true)),
+        "url-check": () => (calls++ === 0 ? new Promise<never>(() => undefined) : checkResult("url")),
       },
     });
 
@@ -337,7 +337,7 @@ describe("workflow: checks that do not answer properly count as failed", () => {
     const run = await runWorkflow({
       definition,
       input: workflowInput(),
-      lambdas: { "url-check": () => (calls++ === 0 ? garbage : checkResult("url", true)) },
+      lambdas: { "url-check": () => (calls++ === 0 ? garbage : checkResult("url")) },
     });
 
     expect(run.output?.runs?.first.url).toEqual({
@@ -367,8 +367,8 @@ describe("workflow: checks that do not answer properly count as failed", () => {
     });
     expect(restarts(run)).toEqual([]);
     expect(run.polls).toBe(0);
-    expect(notification(run, "alert-opsgenie").reason).toBe("check-unavailable");
-    expect(run.callsTo("notify-slack")).toEqual([]);
+    expect(notification(run, "escalate").reason).toBe("check-unavailable");
+    expect(run.callsTo("notify-chat")).toEqual([]);
     expect(released(run)).toBe(true);
   });
 });
@@ -378,9 +378,9 @@ describe("workflow: escalations", () => {
     const run = await runWorkflow({
       definition,
       input: workflowInput(),
-      lambdas: { "url-check": () => checkResult("url", false, "HTTP 503", 30) },
+      lambdas: { "url-check": () => checkResult("url", "failed", "HTTP 503", 30) },
     });
-    const event = notification(run, "alert-opsgenie");
+    const event = notification(run, "escalate");
 
     expect(run.output?.outcome).toBe("escalated");
     expect(run.output?.reason).toBe("checks-failed-after-restart");
@@ -398,7 +398,7 @@ describe("workflow: escalations", () => {
       restart: { method: "reboot" },
     });
     expect(parseNotificationEvent(event)).toEqual(event);
-    expect(run.callsTo("notify-slack")).toEqual([]);
+    expect(run.callsTo("notify-chat")).toEqual([]);
     expect(released(run)).toBe(true);
   });
 
@@ -416,7 +416,7 @@ describe("workflow: escalations", () => {
         },
       },
     });
-    const event = notification(run, "alert-opsgenie");
+    const event = notification(run, "escalate");
 
     expect(run.output?.outcome).toBe("escalated");
     expect(run.output?.reason).toBe("restart-failed");
@@ -440,7 +440,7 @@ describe("workflow: escalations", () => {
       lambdas: { "url-check": failsOnce("url") },
       ec2Statuses: [{ state: "running", instanceStatus: "impaired", systemStatus: "ok" }],
     });
-    const event = notification(run, "alert-opsgenie");
+    const event = notification(run, "escalate");
 
     expect(run.output?.outcome).toBe("escalated");
     expect(run.output?.reason).toBe("not-back-in-time");
@@ -489,7 +489,7 @@ describe("workflow: notifiers down", () => {
       lockTable: table,
       lambdas: {
         "url-check": failsOnce("url"),
-        "notify-slack": () => {
+        "notify-chat": () => {
           throw namedError("DeliveryFailed", "Slack answered 503");
         },
       },
@@ -497,8 +497,8 @@ describe("workflow: notifiers down", () => {
 
     expect(run.status).toBe("FAILED");
     expect(run.error).toBe(NOTIFICATION_FAILED_ERROR);
-    expect(run.callsTo("notify-slack")).toHaveLength(4);
-    expect(run.callsTo("alert-opsgenie")).toEqual([]);
+    expect(run.callsTo("notify-chat")).toHaveLength(4);
+    expect(run.callsTo("escalate")).toEqual([]);
     expect(run.states.slice(-3)).toEqual(["Release lock", "Notification delivered?", "Notification failed"]);
     expect(table.get(INSTANCE)).toEqual({ instanceId: INSTANCE, lastRestartAt: expect.any(String) });
   });
@@ -509,14 +509,14 @@ describe("workflow: notifiers down", () => {
       input: workflowInput(),
       lambdas: {
         "url-check": failsOnce("url"),
-        "notify-slack": () => {
+        "notify-chat": () => {
           throw namedError("InvalidInput", "invalid input: runs: missing");
         },
       },
     });
 
     expect(run.status).toBe("FAILED");
-    expect(run.callsTo("notify-slack")).toHaveLength(1);
+    expect(run.callsTo("notify-chat")).toHaveLength(1);
     expect(released(run)).toBe(true);
   });
 
@@ -525,8 +525,8 @@ describe("workflow: notifiers down", () => {
       definition,
       input: workflowInput(),
       lambdas: {
-        "url-check": () => checkResult("url", false, "HTTP 500"),
-        "alert-opsgenie": () => {
+        "url-check": () => checkResult("url", "failed", "HTTP 500"),
+        "escalate": () => {
           throw namedError("DeliveryFailed", "OpsGenie answered 500");
         },
       },
@@ -534,7 +534,7 @@ describe("workflow: notifiers down", () => {
 
     expect(run.status).toBe("FAILED");
     expect(run.error).toBe(NOTIFICATION_FAILED_ERROR);
-    expect(run.callsTo("alert-opsgenie")).toHaveLength(4);
+    expect(run.callsTo("escalate")).toHaveLength(4);
     expect(released(run)).toBe(true);
   });
 });

@@ -51,7 +51,13 @@ export function finish(t: Tasks): Fragment {
     [STATE.record]: {
       Type: "Choice",
       Choices: [
-        { Variable: "$.measured.seconds", IsPresent: true, Next: RECORD_STATES.back },
+        {
+          And: [
+            { Variable: "$.measured.result.seconds", IsPresent: true },
+            { Variable: "$.measured.result.seconds", IsNumeric: true },
+          ],
+          Next: RECORD_STATES.back,
+        },
         { Variable: "$.report.restart", IsPresent: true, Next: RECORD_STATES.restarted },
       ],
       Default: RECORD_STATES.plain,
@@ -59,7 +65,7 @@ export function finish(t: Tasks): Fragment {
     [RECORD_STATES.back]: put([
       executions,
       datum(METRICS.restarts, 1, "Count"),
-      datum(METRICS.restartSeconds, "$.measured.seconds", "Seconds"),
+      datum(METRICS.restartSeconds, "$.measured.result.seconds", "Seconds"),
     ]),
     [RECORD_STATES.restarted]: put([executions, datum(METRICS.restarts, 1, "Count")]),
     [RECORD_STATES.plain]: put([executions, datum(METRICS.restarts, 0, "Count")]),

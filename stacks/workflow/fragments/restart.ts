@@ -155,7 +155,9 @@ export function restartAndWait(t: Tasks, failed: string, notBackInTime: string):
         {
           Comment:
             "Seconds for the RestartSeconds metric (JSONPath has no time arithmetic); never blocks run 2.",
-          ResultSelector: { "seconds.$": "$.Payload.seconds" },
+          // The whole payload: a missing field must not fail the execution (a path error in a
+          // ResultSelector cannot be caught); the metric reads it only when it is a number.
+          ResultSelector: { "result.$": "$.Payload" },
           ResultPath: "$.measured",
           Retry: [LAMBDA_TRANSIENT_RETRY],
           Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: NEXT }],
