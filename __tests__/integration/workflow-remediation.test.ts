@@ -1,14 +1,20 @@
-import type { CheckName, NotificationEvent, RestartEvent } from "../../contract/workflow";
+import { CHECKS, type CheckName } from "../../contract/checks";
+import type { ChatEvent } from "../../contract/notifications";
+import type { NotificationEvent, RestartEvent } from "../../contract/workflow";
 import { parseNotificationEvent } from "../../functions/shared/message";
 import type { FunctionName } from "../../stacks/function-catalog";
 import {
   buildDefinition,
+  METRICS,
   machineTimeoutSeconds,
   NOTIFICATION_FAILED_ERROR,
+  RECORD_STATES,
+  STATE,
   taskTimeoutSeconds,
 } from "../../stacks/workflow";
 import {
   BACK_ONLINE,
+  CLOCK_START,
   checkResult,
   FakeLockTable,
   FUNCTION_NAMES_AS_DEPLOYED,
@@ -27,31 +33,43 @@ const definition = buildDefinition({
   timeoutSeconds: TIMEOUT,
 });
 const INSTANCE = "i-0123456789abcdef0";
-const CHECK_FN: Record<CheckName, FunctionName> = {
-  url: "url-check",
-  route53: "route53-check",
-  ssh: "ssh-check",
-};
+const ORDER = CHECKS.map((c) => c.name);
+const CHECK_FN = Object.fromEntries(CHECKS.map((c) => [c.name, c.functionName])) as Record<
+  CheckName,
+  FunctionName
+>;
+const NOT_RUN = { status: "not-run", reason: "an earlier check did not pass" };
+const PASSED = { status: "passed", reason: "ok", durationMs: 12 };
 
 /** A check that fails on its first call (run 1) and passes afterwards (run 2). */
 function failsOnce(check: CheckName, reason = `${check} down`): LambdaHandler {
   let calls = 0;
-  return () => (calls++ === 0 ? checkResult(check, "failed", reason, 40) : checkResult(check, "passed", "ok", 8));
+  return () =>
+    calls++ === 0 ? checkResult(check, "failed", reason, 40) : checkResult(check, "passed", "ok", 8);
 }
 
-function notification(run: RunResult, fn: "notify-chat" | "escalate"): NotificationEvent {
-  const calls = run.callsTo(fn);
+/** The one call of `fn` for `event` (chat hears several events per execution). */
+function notification(run: RunResult, fn: "notify-chat" | "escalate", event?: ChatEvent): NotificationEvent {
+  const calls = run
+    .callsTo(fn)
+    .filter((c) => event === undefined || (c.payload as NotificationEvent).event === event);
   expect(calls).toHaveLength(1);
   return calls[0]?.payload as NotificationEvent;
 }
 
+const chatEvents = (run: RunResult) =>
+  run.callsTo("notify-chat").map((c) => (c.payload as NotificationEvent).event);
 const restarts = (run: RunResult) =>
-  run.callsTo("restart-instance").filter((c) => (c.payload as { action: string }).action !== "plan");
+  run
+    .callsTo("restart-instance")
+    .filter((c) => !["plan", "elapsed"].includes((c.payload as { action: string }).action));
 const restartActions = (run: RunResult) => restarts(run).map((c) => (c.payload as RestartEvent).action);
 const released = (run: RunResult) => run.lockTable.get(INSTANCE)?.lockedBy === undefined;
+const metric = (run: RunResult, name: string) =>
+  run.metrics.flatMap((m) => m.data).find((d) => d.name === name);
 
 describe("workflow: run 1 healthy", () => {
-  it("ends healthy when every check passes, tells nobody and restarts nothing", async () => {
+  it("ends healthy when every check passes, tells nobody, restarts nothing and counts the execution", async () => {
     const run = await runWorkflow({ definition, input: workflowInput() });
 
     expect(run.status).toBe("SUCCEEDED");
@@ -59,55 +77,62 @@ describe("workflow: run 1 healthy", () => {
       outcome: "healthy",
       instanceId: INSTANCE,
       region: "eu-west-1",
-      runs: {
-        first: {
-          url: { status: "passed", reason: "ok", durationMs: 12 },
-          route53: { status: "passed", reason: "ok", durationMs: 12 },
-          ssh: { status: "passed", reason: "ok", durationMs: 12 },
-        },
-      },
+      runs: { first: Object.fromEntries(ORDER.map((c) => [c, PASSED])) },
     });
-    expect(run.calls.map((c) => c.fn)).toEqual([
-      "restart-instance",
-      "url-check",
-      "route53-check",
-      "ssh-check",
-    ]);
+    expect(run.calls.map((c) => c.fn)).toEqual(["restart-instance", ...ORDER.map((c) => CHECK_FN[c])]);
     expect(restarts(run)).toEqual([]);
     expect(run.polls).toBe(0);
     expect(released(run)).toBe(true);
+    expect(run.metrics).toEqual([
+      {
+        namespace: METRICS.namespace,
+        data: [
+          {
+            name: "Executions",
+            value: 1,
+            unit: "Count",
+            dimensions: { region: "eu-west-1", instance: INSTANCE, outcome: "healthy" },
+          },
+          {
+            name: "Restarts",
+            value: 0,
+            unit: "Count",
+            dimensions: { region: "eu-west-1", instance: INSTANCE, outcome: "healthy" },
+          },
+        ],
+      },
+    ]);
   });
 
   it("sends each check its own settings as a CheckEvent", async () => {
     const settings = instanceSettings();
     const run = await runWorkflow({ definition, input: workflowInput(settings) });
 
-    expect(run.callsTo("route53-check")[0]?.payload).toEqual({
-      instanceId: INSTANCE,
-      region: "eu-west-1",
-      settings: settings.route53,
-    });
-    expect(run.callsTo("ssh-check")[0]?.payload).toEqual({
-      instanceId: INSTANCE,
-      region: "eu-west-1",
-      settings: settings.ssh,
-    });
+    for (const check of ORDER) {
+      expect(run.callsTo(CHECK_FN[check])[0]?.payload).toEqual({
+        instanceId: INSTANCE,
+        region: "eu-west-1",
+        settings: settings[check],
+      });
+    }
   });
 
   it("reports unconfigured checks as skipped and never calls them", async () => {
     const run = await runWorkflow({
       definition,
-      input: workflowInput(instanceSettings({ route53: undefined, ssh: undefined })),
+      input: workflowInput(instanceSettings({ route53: undefined, ssh: undefined, tcp: undefined })),
     });
 
     expect(run.output?.outcome).toBe("healthy");
     expect(run.output?.runs?.first).toEqual({
-      url: { status: "passed", reason: "ok", durationMs: 12 },
+      url: PASSED,
       route53: { status: "skipped", reason: "not configured" },
       ssh: { status: "skipped", reason: "not configured" },
+      tcp: { status: "skipped", reason: "not configured" },
     });
     expect(run.callsTo("route53-check")).toEqual([]);
     expect(run.callsTo("ssh-check")).toEqual([]);
+    expect(run.callsTo("tcp-check")).toEqual([]);
   });
 
   it("retries a transient Lambda error and then uses the check's answer", async () => {
@@ -130,7 +155,7 @@ describe("workflow: run 1 healthy", () => {
 });
 
 describe("workflow: restart and recover", () => {
-  it.each(["url", "route53", "ssh"] as const)(
+  it.each(ORDER)(
     "recovers when the %s check fails, the reboot brings the instance back and run 2 passes",
     async (failing) => {
       const run = await runWorkflow({
@@ -143,25 +168,22 @@ describe("workflow: restart and recover", () => {
       expect(run.status).toBe("SUCCEEDED");
       expect(run.output?.outcome).toBe("recovered");
       expect(run.output?.reason).toBeUndefined();
-      const order = ["url", "route53", "ssh"] as const;
-      const at = order.indexOf(failing);
+      const at = ORDER.indexOf(failing);
       expect(run.output?.runs?.first).toEqual(
         Object.fromEntries(
-          order.map((c, i) => [
+          ORDER.map((c, i) => [
             c,
             i < at
-              ? { status: "passed", reason: "ok", durationMs: 12 }
+              ? PASSED
               : i === at
                 ? { status: "failed", reason: `${failing} down`, durationMs: 40 }
-                : { status: "not-run", reason: "an earlier check failed" },
+                : NOT_RUN,
           ]),
         ),
       );
-      expect(Object.values(run.output?.runs?.second ?? {}).map((o) => o.status)).toEqual([
-        "passed",
-        "passed",
-        "passed",
-      ]);
+      expect(Object.values(run.output?.runs?.second ?? {}).map((o) => o.status)).toEqual(
+        ORDER.map(() => "passed"),
+      );
       expect(restartActions(run)).toEqual(["reboot"]);
       expect(restarts(run)[0]?.payload).toEqual({
         instanceId: INSTANCE,
@@ -170,33 +192,55 @@ describe("workflow: restart and recover", () => {
       });
       expect(run.polls).toBe(2);
       expect(run.callsTo("escalate")).toEqual([]);
+      expect(chatEvents(run)).toEqual(["restarting", "recovered"]);
       expect(released(run)).toBe(true);
     },
   );
 
-  it("tells Slack with a NotificationEvent the notifiers accept, timing the restart to the first ok poll", async () => {
+  it("tells chat with NotificationEvents the notifiers accept: restarting before the restart, recovered after", async () => {
     const run = await runWorkflow({
       definition,
       input: workflowInput(),
       lambdas: { "url-check": failsOnce("url") },
       ec2Statuses: [{ state: "running", instanceStatus: "impaired", systemStatus: "ok" }, BACK_ONLINE],
     });
-    const event = notification(run, "notify-chat");
-
-    expect(event).toEqual({
-      instanceId: INSTANCE,
-      region: "eu-west-1",
+    const restarting = notification(run, "notify-chat", "restarting");
+    const recovered = notification(run, "notify-chat", "recovered");
+    const context = {
       alarmName: `first-line-eu-west-1-cpu-${INSTANCE}`,
       executionArn: run.executionArn,
-      outcome: "recovered",
-      runs: run.output?.runs,
-      restart: run.output?.restart,
       notifications: instanceSettings().notifications,
+    };
+
+    expect(restarting).toEqual({
+      event: "restarting",
+      report: { instanceId: INSTANCE, region: "eu-west-1", runs: { first: run.output?.runs?.first } },
+      context,
     });
-    expect(parseNotificationEvent(event)).toEqual(event);
+    expect(recovered).toEqual({ event: "recovered", report: run.output, context });
+    expect(parseNotificationEvent(restarting)).toEqual(restarting);
+    expect(parseNotificationEvent(recovered)).toEqual(recovered);
     const restart = run.output?.restart;
     expect(restart?.method).toBe("reboot");
     expect(Date.parse(restart?.backOnlineAt ?? "")).toBeGreaterThan(Date.parse(restart?.requestedAt ?? ""));
+    expect(run.states.indexOf("Notify chat: restarting")).toBeLessThan(run.states.indexOf(STATE.reboot));
+  });
+
+  it("counts the restart and how long it took in the outcome metrics", async () => {
+    const run = await runWorkflow({
+      definition,
+      input: workflowInput(),
+      lambdas: { "url-check": failsOnce("url") },
+      ec2Statuses: [{ state: "running", instanceStatus: "impaired", systemStatus: "ok" }, BACK_ONLINE],
+    });
+    const { requestedAt = "", backOnlineAt = "" } = run.output?.restart ?? {};
+
+    expect(metric(run, "Executions")).toMatchObject({ value: 1, dimensions: { outcome: "recovered" } });
+    expect(metric(run, "Restarts")).toMatchObject({ value: 1 });
+    expect(metric(run, "RestartSeconds")).toMatchObject({
+      value: Math.round((Date.parse(backOnlineAt) - Date.parse(requestedAt)) / 1000),
+      unit: "Seconds",
+    });
   });
 
   it("waits the settle time after the reboot before polling", async () => {
@@ -262,9 +306,10 @@ describe("workflow: restart and recover", () => {
       lambdas: {
         "url-check": failsOnce("url"),
         "restart-instance": (event) => {
-          const e = event as { action: string; now: string; lockSeconds: number; cooldownMinutes: number };
+          const e = event as { action: string };
           if (e.action === "plan")
             return { lockExpiresAt: "2030-01-01T01:00:00.000Z", cooldownSince: "2029-12-31T23:30:00.000Z" };
+          if (e.action === "elapsed") return { seconds: 42 };
           calls += 1;
           if (calls <= 2) throw namedError("RestartThrottled", "EC2 throttled the reboot");
           return { instanceId: INSTANCE, action: e.action, accepted: true };
@@ -274,6 +319,27 @@ describe("workflow: restart and recover", () => {
 
     expect(run.output?.outcome).toBe("recovered");
     expect(restartActions(run)).toEqual(["reboot", "reboot", "reboot"]);
+  });
+
+  it("restarts and recovers even when the restarting notice cannot be delivered (best effort)", async () => {
+    const run = await runWorkflow({
+      definition,
+      input: workflowInput(),
+      lambdas: {
+        "url-check": failsOnce("url"),
+        "notify-chat": (event) => {
+          if ((event as NotificationEvent).event === "restarting")
+            throw namedError("DeliveryFailed", "chat 503");
+          return { delivered: true, target: "slack", statusCode: 200 };
+        },
+      },
+    });
+
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.output?.outcome).toBe("recovered");
+    expect(restartActions(run)).toEqual(["reboot"]);
+    // Not retried beyond Lambda's own errors: one attempt, then on with the restart.
+    expect(chatEvents(run)).toEqual(["restarting", "recovered"]);
   });
 });
 
@@ -291,11 +357,11 @@ describe("workflow: checks that do not answer properly count as failed", () => {
       },
     });
 
-    expect(run.output?.runs?.first.route53).toEqual({
+    expect(run.output?.runs?.first?.route53).toEqual({
       status: "failed",
       reason: "check did not complete: TypeError",
     });
-    expect(run.output?.runs?.first.ssh.status).toBe("not-run");
+    expect(run.output?.runs?.first?.ssh.status).toBe("not-run");
     expect(run.callsTo("route53-check")).toHaveLength(2);
     expect(restartActions(run)).toEqual(["reboot"]);
     expect(run.output?.outcome).toBe("recovered");
@@ -317,7 +383,7 @@ describe("workflow: checks that do not answer properly count as failed", () => {
       },
     });
 
-    expect(run.output?.runs?.first.url).toEqual({
+    expect(run.output?.runs?.first?.url).toEqual({
       status: "failed",
       reason: "check did not complete: States.Timeout",
     });
@@ -328,7 +394,8 @@ describe("workflow: checks that do not answer properly count as failed", () => {
   it.each([
     ["a string", "ok"],
     ["null", null],
-    ["passed as a string", { passed: "true", reason: "ok", durationMs: 1 }],
+    ["the first release's passed flag", { passed: true, reason: "ok", durationMs: 1 }],
+    ["an unknown status", { status: "great", reason: "ok", durationMs: 1 }],
     ["no reason", { status: "passed", durationMs: 1 }],
     ["no duration", { status: "passed", reason: "ok" }],
     ["an array", [true]],
@@ -340,41 +407,86 @@ describe("workflow: checks that do not answer properly count as failed", () => {
       lambdas: { "url-check": () => (calls++ === 0 ? garbage : checkResult("url")) },
     });
 
-    expect(run.output?.runs?.first.url).toEqual({
+    expect(run.output?.runs?.first?.url).toEqual({
       status: "failed",
       reason: "check returned unusable output",
     });
     expect(restartActions(run)).toEqual(["reboot"]);
   });
+});
 
-  it("escalates check-unavailable without restarting when Lambda throttling outlasts the retries", async () => {
+describe("workflow: a check that could not ask never restarts the instance (DESIGN §3.6)", () => {
+  it.each([
+    "Lambda.TooManyRequestsException",
+    "Lambda.ServiceException",
+    "Lambda.ResourceNotReadyException",
+    "Lambda.EC2ThrottledException",
+    "Lambda.ENILimitReachedException",
+    "Lambda.SubnetIPAddressLimitReachedException",
+  ])("escalates check-unavailable without restarting when Lambda keeps answering %s", async (error) => {
     const run = await runWorkflow({
       definition,
       input: workflowInput(),
       lambdas: {
-        "url-check": () => {
-          throw namedError("Lambda.TooManyRequestsException", "Rate exceeded");
+        "ssh-check": () => {
+          throw namedError(error, "not now");
         },
       },
     });
 
-    expect(run.output?.outcome).toBe("escalated");
-    expect(run.output?.reason).toBe("check-unavailable");
-    expect(run.callsTo("url-check")).toHaveLength(4);
-    expect(run.output?.runs?.first.url).toEqual({
-      status: "failed",
-      reason: "check could not run: Lambda.TooManyRequestsException",
-    });
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.output).toMatchObject({ outcome: "escalated", reason: "check-unavailable" });
+    expect(run.callsTo("ssh-check")).toHaveLength(4);
+    expect(run.output?.runs?.first?.ssh).toEqual({ status: "unavailable", reason: `Lambda: ${error}` });
+    expect(run.output?.runs?.first?.tcp).toEqual(NOT_RUN);
     expect(restarts(run)).toEqual([]);
     expect(run.polls).toBe(0);
-    expect(notification(run, "escalate").reason).toBe("check-unavailable");
-    expect(run.callsTo("notify-chat")).toEqual([]);
+    expect(notification(run, "escalate").report.reason).toBe("check-unavailable");
+    expect(chatEvents(run)).toEqual(["escalated"]);
     expect(released(run)).toBe(true);
+  });
+
+  it.each([
+    ["route53", "Route 53 API: GetHealthCheckStatus of abc failed: throttled (Throttling) after 3 attempts"],
+    ["ssh", "Secrets Manager: secret first-line/ssh-key in eu-west-1 could not be read: access denied"],
+    ["tcp", "EC2 DescribeInstances: lookup of i-0123456789abcdef0 failed: throttled (RequestLimitExceeded)"],
+  ] as const)(
+    "escalates check-unavailable without restarting when the %s check could not ask",
+    async (check, reason) => {
+      const run = await runWorkflow({
+        definition,
+        input: workflowInput(),
+        lambdas: { [CHECK_FN[check]]: () => checkResult(check, "unavailable", reason, 900) },
+      });
+
+      expect(run.output).toMatchObject({ outcome: "escalated", reason: "check-unavailable" });
+      expect(run.output?.runs?.first?.[check]).toEqual({ status: "unavailable", reason, durationMs: 900 });
+      expect(restarts(run)).toEqual([]);
+      expect(run.lockTable.get(INSTANCE)?.lastRestartAt).toBeUndefined();
+    },
+  );
+
+  it("escalates check-unavailable after the restart when a check could not ask in run 2", async () => {
+    let calls = 0;
+    const run = await runWorkflow({
+      definition,
+      input: workflowInput(),
+      lambdas: {
+        "url-check": () =>
+          calls++ === 0
+            ? checkResult("url", "failed", "HTTP 503")
+            : checkResult("url", "unavailable", "Lambda: Lambda.ServiceException"),
+      },
+    });
+
+    expect(run.output).toMatchObject({ outcome: "escalated", reason: "check-unavailable" });
+    expect(run.output?.runs?.second?.url.status).toBe("unavailable");
+    expect(restartActions(run)).toEqual(["reboot"]);
   });
 });
 
 describe("workflow: escalations", () => {
-  it("escalates checks-failed-after-restart when run 2 fails too, with later checks not-run", async () => {
+  it("escalates checks-failed-after-restart when run 2 fails too, paging first and telling chat second", async () => {
     const run = await runWorkflow({
       definition,
       input: workflowInput(),
@@ -386,19 +498,24 @@ describe("workflow: escalations", () => {
     expect(run.output?.reason).toBe("checks-failed-after-restart");
     expect(run.output?.runs?.second).toEqual({
       url: { status: "failed", reason: "HTTP 503", durationMs: 30 },
-      route53: { status: "not-run", reason: "an earlier check failed" },
-      ssh: { status: "not-run", reason: "an earlier check failed" },
+      route53: NOT_RUN,
+      ssh: NOT_RUN,
+      tcp: NOT_RUN,
     });
     expect(restartActions(run)).toEqual(["reboot"]);
     expect(event).toMatchObject({
-      outcome: "escalated",
-      reason: "checks-failed-after-restart",
-      executionArn: run.executionArn,
-      runs: run.output?.runs,
-      restart: { method: "reboot" },
+      event: "escalated",
+      report: {
+        outcome: "escalated",
+        reason: "checks-failed-after-restart",
+        runs: run.output?.runs,
+        restart: { method: "reboot" },
+      },
+      context: { executionArn: run.executionArn },
     });
     expect(parseNotificationEvent(event)).toEqual(event);
-    expect(run.callsTo("notify-chat")).toEqual([]);
+    const order = run.calls.filter((c) => c.fn === "escalate" || c.fn === "notify-chat").map((c) => c.state);
+    expect(order).toEqual(["Notify chat: restarting", STATE.page, "Notify chat: escalated"]);
     expect(released(run)).toBe(true);
   });
 
@@ -424,9 +541,10 @@ describe("workflow: escalations", () => {
     expect(run.callsTo("url-check")).toHaveLength(1);
     expect(run.output?.runs?.second).toBeUndefined();
     expect(run.polls).toBe(0);
-    expect(event.reason).toBe("restart-failed");
-    expect(event.restart).toBeUndefined();
+    expect(event.report.reason).toBe("restart-failed");
+    expect(event.report.restart).toBeUndefined();
     expect(parseNotificationEvent(event)).toEqual(event);
+    expect(metric(run, "Restarts")).toMatchObject({ value: 0 });
     expect(released(run)).toBe(true);
   });
 
@@ -447,7 +565,9 @@ describe("workflow: escalations", () => {
     expect(run.polls).toBe(4);
     expect(run.states.filter((s) => s === "Wait before status poll")).toHaveLength(3);
     expect(run.callsTo("url-check")).toHaveLength(1);
-    expect(event.restart).toEqual({ method: "reboot", requestedAt: expect.any(String) });
+    expect(event.report.restart).toEqual({ method: "reboot", requestedAt: expect.any(String) });
+    expect(metric(run, "Restarts")).toMatchObject({ value: 1 });
+    expect(metric(run, "RestartSeconds")).toBeUndefined();
     expect(released(run)).toBe(true);
   });
 
@@ -480,8 +600,131 @@ describe("workflow: escalations", () => {
   });
 });
 
+describe("workflow: who chat tells (notifications.chatOn)", () => {
+  const withChatOn = (chatOn: ChatEvent[]) =>
+    workflowInput(instanceSettings({ notifications: { ...instanceSettings().notifications, chatOn } }));
+
+  it("tells chat only of recoveries for a configuration still on the first release's keys", async () => {
+    const recovered = await runWorkflow({
+      definition,
+      input: withChatOn(["recovered"]),
+      lambdas: { "url-check": failsOnce("url") },
+    });
+    const escalated = await runWorkflow({
+      definition,
+      input: withChatOn(["recovered"]),
+      lambdas: { "url-check": () => checkResult("url", "failed", "HTTP 503") },
+    });
+
+    expect(chatEvents(recovered)).toEqual(["recovered"]);
+    expect(chatEvents(escalated)).toEqual([]);
+    expect(escalated.callsTo("escalate")).toHaveLength(1);
+  });
+
+  it("tells chat nothing when chatOn is empty, and still pages", async () => {
+    const run = await runWorkflow({
+      definition,
+      input: withChatOn([]),
+      lambdas: { "url-check": () => checkResult("url", "failed", "HTTP 503") },
+    });
+
+    expect(chatEvents(run)).toEqual([]);
+    expect(run.callsTo("escalate")).toHaveLength(1);
+    expect(run.status).toBe("SUCCEEDED");
+  });
+});
+
+describe("workflow: paused (DESIGN §3.10)", () => {
+  const inMinutes = (n: number) => new Date(Date.parse(CLOCK_START) + n * 60_000).toISOString();
+
+  it("ends paused during a live pause: no lock, no check, no restart, chat not told by default", async () => {
+    const table = new FakeLockTable();
+    table.seed(`pause#${INSTANCE}`, {
+      pausedUntil: inMinutes(120),
+      reason: "kernel upgrade",
+      pausedBy: "alice",
+    });
+
+    const run = await runWorkflow({
+      definition,
+      input: workflowInput(),
+      lockTable: table,
+      lambdas: { "url-check": () => checkResult("url", "failed", "HTTP 503") },
+    });
+
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.output).toEqual({
+      outcome: "paused",
+      instanceId: INSTANCE,
+      region: "eu-west-1",
+      runs: {},
+      pause: { pausedUntil: inMinutes(120), reason: "kernel upgrade", pausedBy: "alice" },
+    });
+    expect(run.calls).toEqual([]);
+    expect(table.writes).toEqual([]);
+    expect(table.get(INSTANCE)).toBeUndefined();
+    expect(metric(run, "Executions")).toMatchObject({ dimensions: { outcome: "paused" } });
+  });
+
+  it("tells chat of the pause when chatOn includes paused, and a failing notice changes nothing", async () => {
+    const table = new FakeLockTable();
+    table.seed(`pause#${INSTANCE}`, { pausedUntil: inMinutes(5), reason: "maintenance", pausedBy: "bob" });
+    const settings = instanceSettings({
+      notifications: { ...instanceSettings().notifications, chatOn: ["paused", "recovered"] },
+    });
+
+    const run = await runWorkflow({
+      definition,
+      input: workflowInput(settings),
+      lockTable: table,
+      lambdas: {
+        "notify-chat": () => {
+          throw namedError("DeliveryFailed", "chat 503");
+        },
+      },
+    });
+
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.output?.outcome).toBe("paused");
+    expect(chatEvents(run)).toEqual(["paused"]);
+    expect(parseNotificationEvent(notification(run, "notify-chat", "paused")).report.pause?.reason).toBe(
+      "maintenance",
+    );
+  });
+
+  it("honours a pause written by hand without reason or author", async () => {
+    const table = new FakeLockTable();
+    table.seed(`pause#${INSTANCE}`, { pausedUntil: inMinutes(30) });
+
+    const run = await runWorkflow({ definition, input: workflowInput(), lockTable: table });
+
+    expect(run.output).toMatchObject({ outcome: "paused", pause: { pausedUntil: inMinutes(30) } });
+    expect(run.calls).toEqual([]);
+  });
+
+  it.each([
+    ["an expired pause", { pausedUntil: inMinutes(-1), reason: "done", pausedBy: "alice" }],
+    ["a pause whose expiry is not a time", { pausedUntil: "tomorrow", reason: "?", pausedBy: "alice" }],
+  ])("ignores %s and remediates", async (_label, item) => {
+    const table = new FakeLockTable();
+    table.seed(`pause#${INSTANCE}`, item);
+
+    const run = await runWorkflow({
+      definition,
+      input: workflowInput(),
+      lockTable: table,
+      lambdas: { "url-check": failsOnce("url") },
+    });
+
+    expect(run.output?.outcome).toBe("recovered");
+    expect(restartActions(run)).toEqual(["reboot"]);
+    // Lock writes never touch the pause item.
+    expect(table.get(`pause#${INSTANCE}`)).toEqual({ instanceId: `pause#${INSTANCE}`, ...item });
+  });
+});
+
 describe("workflow: notifiers down", () => {
-  it("fails the execution after Slack retries run out, having released the lock", async () => {
+  it("fails the execution after chat retries run out, having released the lock", async () => {
     const table = new FakeLockTable();
     const run = await runWorkflow({
       definition,
@@ -489,7 +732,9 @@ describe("workflow: notifiers down", () => {
       lockTable: table,
       lambdas: {
         "url-check": failsOnce("url"),
-        "notify-chat": () => {
+        "notify-chat": (event) => {
+          if ((event as NotificationEvent).event === "restarting")
+            return { delivered: true, target: "slack", statusCode: 200 };
           throw namedError("DeliveryFailed", "Slack answered 503");
         },
       },
@@ -497,36 +742,41 @@ describe("workflow: notifiers down", () => {
 
     expect(run.status).toBe("FAILED");
     expect(run.error).toBe(NOTIFICATION_FAILED_ERROR);
-    expect(run.callsTo("notify-chat")).toHaveLength(4);
+    expect(chatEvents(run)).toEqual(["restarting", "recovered", "recovered", "recovered", "recovered"]);
     expect(run.callsTo("escalate")).toEqual([]);
-    expect(run.states.slice(-3)).toEqual(["Release lock", "Notification delivered?", "Notification failed"]);
+    expect(run.states.slice(-3)).toEqual([RECORD_STATES.back, STATE.delivered, STATE.notificationFailed]);
     expect(table.get(INSTANCE)).toEqual({ instanceId: INSTANCE, lastRestartAt: expect.any(String) });
   });
 
-  it("does not retry a notifier that refuses its input", async () => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lambdas: {
-        "url-check": failsOnce("url"),
-        "notify-chat": () => {
-          throw namedError("InvalidInput", "invalid input: runs: missing");
+  it.each(["InvalidInput", "DeliveryRejected"])(
+    "does not retry a notifier that answers %s",
+    async (error) => {
+      const run = await runWorkflow({
+        definition,
+        input: workflowInput(),
+        lambdas: {
+          "url-check": failsOnce("url"),
+          "notify-chat": (event) => {
+            if ((event as NotificationEvent).event === "restarting")
+              return { delivered: true, target: "slack", statusCode: 200 };
+            throw namedError(error, "refused");
+          },
         },
-      },
-    });
+      });
 
-    expect(run.status).toBe("FAILED");
-    expect(run.callsTo("notify-chat")).toHaveLength(1);
-    expect(released(run)).toBe(true);
-  });
+      expect(run.status).toBe("FAILED");
+      expect(chatEvents(run)).toEqual(["restarting", "recovered"]);
+      expect(released(run)).toBe(true);
+    },
+  );
 
-  it("fails the execution when OpsGenie stays down, having released the lock", async () => {
+  it("still tells chat when the pager stays down, then fails the execution", async () => {
     const run = await runWorkflow({
       definition,
       input: workflowInput(),
       lambdas: {
         "url-check": () => checkResult("url", "failed", "HTTP 500"),
-        "escalate": () => {
+        escalate: () => {
           throw namedError("DeliveryFailed", "OpsGenie answered 500");
         },
       },
@@ -535,6 +785,19 @@ describe("workflow: notifiers down", () => {
     expect(run.status).toBe("FAILED");
     expect(run.error).toBe(NOTIFICATION_FAILED_ERROR);
     expect(run.callsTo("escalate")).toHaveLength(4);
+    expect(chatEvents(run)).toEqual(["restarting", "escalated"]);
     expect(released(run)).toBe(true);
+  });
+
+  it("never lets a failing metrics write change the outcome", async () => {
+    const run = await runWorkflow({
+      definition,
+      input: workflowInput(),
+      metricsError: "CloudWatch.ThrottlingException",
+    });
+
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.output?.outcome).toBe("healthy");
+    expect(run.metrics).toEqual([]);
   });
 });
