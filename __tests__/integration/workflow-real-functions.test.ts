@@ -1,9 +1,8 @@
 /**
- * The synthesized state machine of the committed example, executed locally with the six
- * functions loaded out of the very zips the stack deploys, against real servers on 127.0.0.1:
+ * The synthesized state machine of the committed example, executed locally with every
+ * function loaded out of the very zips the stack deploys, against real servers on 127.0.0.1:
  * proves that the payloads passed between states and functions fit, end to end.
  */
-import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +13,7 @@ import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-rout
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import type { InstanceSettings } from "../../contract/workflow";
+import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
 import { synthesize } from "../../main";
 import { FUNCTION_NAMES } from "../../stacks/function-catalog";
 import type { AslDefinition } from "../../stacks/workflow/asl";
@@ -74,8 +74,7 @@ function startAppServer(): Promise<{ server: Server; url: string; recover(): voi
 }
 
 function fingerprint(publicKeyLine: string): string {
-  const blob = Buffer.from(publicKeyLine.split(" ")[1] ?? "", "base64");
-  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+  return fingerprintOf(Buffer.from(publicKeyLine.split(" ")[1] ?? "", "base64"));
 }
 
 describe("the synthesized workflow with the deployed function zips", () => {
@@ -143,12 +142,18 @@ describe("the synthesized workflow with the deployed function zips", () => {
         mode: "handshake",
         command: "true",
         timeoutSeconds: 5,
+        inVpc: false,
       },
-      notifications: { ...base.notifications, opsgenieApiUrl: opsgenie.url },
+      // Any listening port proves the TCP check: the app server's.
+      tcp: { host: "127.0.0.1", port: Number(new URL(app.url).port), timeoutSeconds: 5, inVpc: false },
+      notifications: {
+        ...base.notifications,
+        escalation: { ...base.notifications.escalation, apiUrl: opsgenie.url },
+      },
     };
   }
 
-  it("recovers: the URL fails, the reboot brings it back, Slack is told and OpsGenie is not", async () => {
+  it("recovers: the URL fails, the reboot brings it back, chat hears the restart and the recovery, the pager nothing", async () => {
     ec2.on(RebootInstancesCommand).callsFake(async () => {
       app.recover();
       return {};
@@ -160,17 +165,28 @@ describe("the synthesized workflow with the deployed function zips", () => {
     expect(run.output).toMatchObject({
       outcome: "recovered",
       runs: {
-        first: { url: { status: "failed" }, route53: { status: "not-run" }, ssh: { status: "not-run" } },
-        second: { url: { status: "passed" }, route53: { status: "passed" }, ssh: { status: "passed" } },
+        first: {
+          url: { status: "failed" },
+          route53: { status: "not-run" },
+          ssh: { status: "not-run" },
+          tcp: { status: "not-run" },
+        },
+        second: {
+          url: { status: "passed" },
+          route53: { status: "passed" },
+          ssh: { status: "passed" },
+          tcp: { status: "passed" },
+        },
       },
       restart: { method: "reboot" },
     });
-    expect(run.output?.runs?.first.url.reason).toContain("503");
+    expect(run.output?.runs?.first?.url.reason).toContain("503");
     expect(ec2.commandCalls(RebootInstancesCommand).map((c) => c.args[0].input)).toEqual([
       { InstanceIds: ["i-0123456789abcdef0"] },
     ]);
-    expect(slack.requests).toHaveLength(1);
-    const message = slack.requests[0];
+    expect(slack.requests).toHaveLength(2);
+    expect(JSON.stringify(slack.requests[0]?.body)).toContain("Restarting i-0123456789abcdef0");
+    const message = slack.requests[1];
     expect(message?.path).toBe(`/services/${SLACK_TOKEN}`);
     const text = JSON.stringify(message?.body);
     expect(text).toContain("i-0123456789abcdef0");
@@ -181,7 +197,7 @@ describe("the synthesized workflow with the deployed function zips", () => {
     expect(run.lockTable.get("i-0123456789abcdef0")?.lockedBy).toBeUndefined();
   });
 
-  it("escalates: the URL still fails after the reboot, OpsGenie gets one alert and Slack nothing", async () => {
+  it("escalates: the URL still fails after the reboot, the pager gets one alert, then chat hears it", async () => {
     ec2.on(RebootInstancesCommand).resolves({});
     const failing = await startAppServer();
     try {
@@ -198,7 +214,10 @@ describe("the synthesized workflow with the deployed function zips", () => {
         reason: "checks-failed-after-restart",
         runs: { first: { url: { status: "failed" } }, second: { url: { status: "failed" } } },
       });
-      expect(slack.requests).toHaveLength(0);
+      expect(slack.requests.map((r) => JSON.stringify(r.body))).toEqual([
+        expect.stringContaining("Restarting"),
+        expect.stringContaining("escalated"),
+      ]);
       expect(opsgenie.requests).toHaveLength(1);
       const alert = opsgenie.requests[0];
       expect(alert?.path).toBe("/v2/alerts");
@@ -230,7 +249,12 @@ describe("the synthesized workflow with the deployed function zips", () => {
       outcome: "escalated",
       reason: "checks-failed-after-restart",
       runs: {
-        second: { url: { status: "passed" }, route53: { status: "passed" }, ssh: { status: "failed" } },
+        second: {
+          url: { status: "passed" },
+          route53: { status: "passed" },
+          ssh: { status: "failed" },
+          tcp: { status: "not-run" },
+        },
       },
     });
     expect(run.output?.runs?.second?.ssh.reason).toContain("does not match");
