@@ -88,7 +88,7 @@ describe("summary of a synthesized output", () => {
     ) as { States: Record<string, unknown> };
 
     expect(md).toContain("3 region(s), 4 instance(s)");
-    expect(md).toContain("| aws_lambda_function | 6 | 6 | 6 |");
+    expect(md).toContain("| aws_lambda_function | 7 | 7 | 7 |");
     expect(md).toContain("| us-east-1 | i-0a1b2c3d4e5f60718, i-0fedcba9876543210 |");
     expect(md).toContain("```mermaid\nflowchart TD\n");
     for (const state of Object.keys(machine.States))

@@ -256,10 +256,15 @@ export function crossFieldProblems(raw: unknown): string[] {
           check,
           levels.map((level) => level.node),
         );
-        // Malformed values are the schema's to report; the rules judge well-formed ones.
-        if (specProblems(check.target, target).length > 0) continue;
+        // Malformed settings are the schema's to report; the rules judge well-formed ones (a
+        // malformed target, e.g. a bad fingerprint, does not hide a rule about the settings).
         if (specProblems(check.settings, settings, { allOptional: true }).length > 0) continue;
-        const resolved = check.resolve({ target, settings, inVpc: isRecord(regionNode.vpc) });
+        let resolved: ReturnType<typeof check.resolve>;
+        try {
+          resolved = check.resolve({ target, settings, inVpc: isRecord(regionNode.vpc) });
+        } catch {
+          continue;
+        }
         for (const problem of check.rules(resolved)) {
           problems.push(
             problemAt(
