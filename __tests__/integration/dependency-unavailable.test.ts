@@ -193,7 +193,11 @@ function expectNoRuntimeWording(result: CheckResult): void {
 }
 
 describe("route53-check with Route 53 failing", () => {
-  const event = { instanceId: INSTANCE_ID, region: OWN_REGION, settings: { healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 0.5 } };
+  const event = {
+    instanceId: INSTANCE_ID,
+    region: OWN_REGION,
+    settings: { healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 0.5 },
+  };
 
   it("is unavailable after the SDK's retries when Route 53 answers 500", async () => {
     endpoint.script = () => route53Error(500, "InternalFailure", "We encountered an internal error.");

@@ -112,7 +112,9 @@ describe("escalate (OpsGenie) against a capture server", () => {
   });
 
   it("keeps the message within 130 characters and says what happened in words", async () => {
-    await alert()(event({ context: { alarmName: `first-line-us-east-2-${"very-long-alarm-name-".repeat(12)}cpu` } }));
+    await alert()(
+      event({ context: { alarmName: `first-line-us-east-2-${"very-long-alarm-name-".repeat(12)}cpu` } }),
+    );
 
     const message = sentBodies()[0]?.message ?? "";
     expect(message.length).toBeLessThanOrEqual(130);
@@ -215,7 +217,10 @@ describe("escalate (OpsGenie) against a capture server", () => {
 
   it("rejects an invalid event with InvalidInput before reading the key or posting", async () => {
     const error = await alert()(
-      event({ report: { runs: { first: { url: { status: "broken" } } } }, context: { executionArn: "not-an-arn" } }),
+      event({
+        report: { runs: { first: { url: { status: "broken" } } } },
+        context: { executionArn: "not-an-arn" },
+      }),
     ).catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(InvalidInputError);

@@ -4,6 +4,8 @@
  * request (a capture server sees nothing) or any SSH connection (a real sshd counts none).
  * The same observers DO see calls for a well-formed event, so "nothing seen" is meaningful.
  */
+
+import { type AddressInfo, createServer, type Server } from "node:net";
 import {
   DescribeInstancesCommand,
   EC2Client,
@@ -13,7 +15,6 @@ import {
 } from "@aws-sdk/client-ec2";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { type AddressInfo, createServer, type Server } from "node:net";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { utils } from "ssh2";
@@ -116,11 +117,12 @@ const inReport = (event: Record<string, unknown>, key: string, value: unknown) =
   ...event,
   report: { ...(event.report as object), [key]: value },
 });
-const withContext = (event: typeof recovered, context: Record<string, unknown>) => ({
+type Notification = typeof recovered | typeof escalated;
+const withContext = (event: Notification, context: Record<string, unknown>) => ({
   ...event,
   context: { ...event.context, ...context },
 });
-const withNotifications = (event: typeof recovered, notifications: Record<string, unknown>) =>
+const withNotifications = (event: Notification, notifications: Record<string, unknown>) =>
   withContext(event, { notifications: { ...event.context.notifications, ...notifications } });
 
 const SUBJECTS: readonly Subject[] = [
@@ -243,7 +245,13 @@ const SUBJECTS: readonly Subject[] = [
         ["command mode without a key secret", base({ mode: "command" })],
         ["a huge command", base({ mode: "command", privateKeySecret: "k", command: "x".repeat(5000) })],
         ["a host that reads as an ssh option", base({ host: "-oProxyCommand=sh" })],
-        ["a partial secret ARN", base({ mode: "command", privateKeySecret: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k" })],
+        [
+          "a partial secret ARN",
+          base({
+            mode: "command",
+            privateKeySecret: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k",
+          }),
+        ],
       ];
     },
   },
@@ -300,7 +308,10 @@ const SUBJECTS: readonly Subject[] = [
         "a secret name of 5000 characters",
         withNotifications(recovered, { chat: { type: "slack", webhookSecret: "s".repeat(5000) } }),
       ],
-      ["an unknown chat service", withNotifications(recovered, { chat: { type: "irc", webhookSecret: "k" } })],
+      [
+        "an unknown chat service",
+        withNotifications(recovered, { chat: { type: "irc", webhookSecret: "k" } }),
+      ],
       ["runs as a string", inReport(recovered, "runs", "all good")],
     ],
   },
@@ -310,13 +321,17 @@ const SUBJECTS: readonly Subject[] = [
     valid: () =>
       JSON.parse(
         JSON.stringify(
-          withNotifications(escalated, { escalation: { ...escalated.context.notifications.escalation, apiUrl: http.url } }),
+          withNotifications(escalated, {
+            escalation: { ...escalated.context.notifications.escalation, apiUrl: http.url },
+          }),
         ),
       ),
     set: inReport,
     specific: () => {
       const pager = (escalation: Record<string, unknown>) =>
-        withNotifications(escalated, { escalation: { ...escalated.context.notifications.escalation, ...escalation } });
+        withNotifications(escalated, {
+          escalation: { ...escalated.context.notifications.escalation, ...escalation },
+        });
       return [
         ["an API URL over plain http to another host", pager({ apiUrl: "http://evil.example.com" })],
         ["an API URL that is not a URL", pager({ apiUrl: "api.opsgenie.com" })],
@@ -421,7 +436,9 @@ describe.each(SUBJECTS)("$name with hostile input", (subject) => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          notInstanceId.map((instanceId) => (subject.set ?? atTop)(subject.valid(), "instanceId", instanceId)),
+          notInstanceId.map((instanceId) =>
+            (subject.set ?? atTop)(subject.valid(), "instanceId", instanceId),
+          ),
           notRegion.map((region) => (subject.set ?? atTop)(subject.valid(), "region", region)),
           nonObject,
         ),

@@ -9,7 +9,11 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { utils } from "ssh2";
-import type { CheckEvent, SshSettings } from "../../contract/workflow";
+import type { CheckSettings } from "../../contract/checks";
+import type { CheckEvent } from "../../contract/workflow";
+
+type SshSettings = CheckSettings<"ssh">;
+
 import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
 import { runSshCheck, type SshCheckDeps } from "../../functions/ssh-check/check";
 import { handler } from "../../functions/ssh-check/index";

@@ -1,8 +1,17 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { CHECKS, type CheckName } from "../../contract/checks";
 import { SCENARIOS, type SimulationResult, simulate, UsageError } from "../../scripts/lib/simulate";
 import { parseConfig } from "../../stacks/config";
-import { checkStates, escalationState, pollStates, STATE } from "../../stacks/workflow";
+import {
+  chatStates,
+  checkStates,
+  escalationState,
+  pollStates,
+  RECORD_STATES,
+  runStates,
+  STATE,
+} from "../../stacks/workflow";
 import { closeSandbox } from "../../testkit/sandbox";
 import { committedExample, PROJECT_DIR } from "../../testkit/synth";
 
@@ -29,25 +38,47 @@ const visited = (r: SimulationResult) =>
   r.steps.filter((s) => s.retryAfterSeconds === undefined).map((s) => s.state);
 const at = (r: SimulationResult, state: string) => r.steps.find((s) => s.state === state)?.atSeconds;
 
-const runOnePasses = (run: 1 | 2) =>
-  (["url", "route53", "ssh"] as const).flatMap((c) => {
-    const s = checkStates(run, c);
-    return [s.configured, s.task, s.result, s.passed];
-  });
+const states = (name: CheckName) => {
+  const check = CHECKS.find((c) => c.name === name);
+  if (!check) throw new Error(`no check ${name}`);
+  return checkStates(check);
+};
+const passes = (name: CheckName) => {
+  const s = states(name);
+  return [s.configured, s.task, s.result, s.recorded, s.verdict];
+};
+/** The EU instance configures URL, Route 53 and SSH; TCP is skipped. */
+const euRunPasses = [
+  ...passes("url"),
+  ...passes("route53"),
+  ...passes("ssh"),
+  states("tcp").configured,
+  states("tcp").skipped,
+  "Checks passed",
+];
+const BEFORE_LOCK = [
+  STATE.validate,
+  STATE.prepare,
+  STATE.wholeNumbers,
+  STATE.readPause,
+  STATE.paused,
+  STATE.plan,
+  STATE.acquire,
+];
 
 describe("simulate: scenarios with the real handlers", () => {
   it("healthy: runs every check once, in order, and ends healthy without telling anyone", async () => {
     const r = await run(EU, "healthy");
 
     expect(visited(r)).toEqual([
-      STATE.validate,
-      STATE.prepare,
-      STATE.plan,
-      STATE.acquire,
-      "Run 1: start",
-      ...runOnePasses(1),
+      ...BEFORE_LOCK,
+      runStates(1).start,
+      ...euRunPasses,
+      runStates(1).passed,
       STATE.healthy,
       STATE.release,
+      STATE.record,
+      RECORD_STATES.plain,
       STATE.delivered,
       STATE.done,
     ]);
@@ -55,27 +86,30 @@ describe("simulate: scenarios with the real handlers", () => {
     expect(r.run.output?.runs?.first?.ssh).toEqual(
       expect.objectContaining({ status: "passed", reason: "command exited 0" }),
     );
-    expect([r.slackMessages, r.opsgenieAlerts, r.ec2Calls]).toEqual([0, 0, []]);
+    expect([r.chatMessages, r.pagerAlerts, r.ec2Calls]).toEqual([[], [], []]);
     expect(r.totalSeconds).toBe(0);
     expect(r.asExpected).toBe(true);
   });
 
-  it("url-down-until-restart: fails the URL, reboots, waits settle + one poll, passes run 2 and tells Slack", async () => {
+  it("url-down-until-restart: fails the URL, tells chat, reboots, waits settle + one poll, passes run 2 and tells chat again", async () => {
     const r = await run(EU, "url-down-until-restart");
     const status = pollStates("status");
 
+    const url = states("url");
     expect(visited(r)).toEqual([
-      STATE.validate,
-      STATE.prepare,
-      STATE.plan,
-      STATE.acquire,
-      "Run 1: start",
-      checkStates(1, "url").configured,
-      checkStates(1, "url").task,
-      checkStates(1, "url").result,
-      checkStates(1, "url").failed,
+      ...BEFORE_LOCK,
+      runStates(1).start,
+      url.configured,
+      url.task,
+      url.result,
+      url.recorded,
+      url.verdict,
+      "Checks failed",
+      runStates(1).failed,
       STATE.cooldown,
       STATE.recordRestart,
+      chatStates("restarting").ask,
+      chatStates("restarting").task,
       STATE.method,
       STATE.reboot,
       STATE.settle,
@@ -88,11 +122,16 @@ describe("simulate: scenarios with the real handlers", () => {
       status.poll,
       status.test,
       STATE.backOnline,
-      "Run 2: start",
-      ...runOnePasses(2),
+      STATE.measure,
+      runStates(2).start,
+      ...euRunPasses,
+      runStates(2).passed,
       STATE.recovered,
-      STATE.slack,
+      chatStates("recovered").ask,
+      chatStates("recovered").task,
       STATE.release,
+      STATE.record,
+      RECORD_STATES.back,
       STATE.delivered,
       STATE.done,
     ]);
@@ -101,7 +140,11 @@ describe("simulate: scenarios with the real handlers", () => {
     expect(r.ec2Calls).toEqual(["RebootInstances"]);
     expect(at(r, status.count)).toBe(90);
     expect(r.totalSeconds).toBe(90 + 15);
-    expect([r.slackMessages, r.opsgenieAlerts]).toEqual([1, 0]);
+    expect(r.pagerAlerts).toEqual([]);
+    expect(r.chatMessages).toEqual([
+      expect.stringMatching(/^Restarting i-0123456789abcdef0 in eu-west-1: URL check did not pass/),
+      expect.stringMatching(/^i-0123456789abcdef0 in eu-west-1 recovered after a restart/),
+    ]);
   });
 
   it("url-down-until-restart with stop-start: stops, polls until stopped, starts, then polls status", async () => {
@@ -114,7 +157,7 @@ describe("simulate: scenarios with the real handlers", () => {
     expect(r.run.output?.runs?.second?.url?.status).toBe("passed");
   });
 
-  it("ssh-hostkey-mismatch: the unpinned host key fails SSH in both runs and OpsGenie is alerted", async () => {
+  it("ssh-hostkey-mismatch: the unpinned host key fails SSH in both runs and the pager is alerted", async () => {
     const r = await run(US_SSH, "ssh-hostkey-mismatch");
 
     expect(r.run.output).toEqual(
@@ -125,7 +168,10 @@ describe("simulate: scenarios with the real handlers", () => {
     );
     expect(r.run.output?.runs?.second?.ssh?.status).toBe("failed");
     expect(visited(r)).toContain(escalationState("checks-failed-after-restart"));
-    expect([r.slackMessages, r.opsgenieAlerts]).toEqual([0, 1]);
+    expect(r.pagerAlerts).toEqual([
+      "i-0fedcba9876543210 in us-east-1 escalated: checks still fail after the restart",
+    ]);
+    expect(r.chatMessages).toHaveLength(2);
   });
 
   it("never-comes-back: spends the whole poll budget, then escalates not-back-in-time", async () => {
@@ -138,19 +184,27 @@ describe("simulate: scenarios with the real handlers", () => {
     expect(r.run.output).toEqual(
       expect.objectContaining({ outcome: "escalated", reason: "not-back-in-time" }),
     );
-    expect(visited(r)).not.toContain("Run 2: start");
-    expect(r.opsgenieAlerts).toBe(1);
+    expect(visited(r)).not.toContain(runStates(2).start);
+    expect(r.pagerAlerts).toHaveLength(1);
   });
 
-  it("slack-down: retries Slack three times, releases the lock and fails the execution", async () => {
-    const r = await run(EU, "slack-down");
-    const retries = r.steps.filter((s) => s.state === STATE.slack && s.retryAfterSeconds !== undefined);
+  it("chat-down: retries chat three times, releases the lock and fails the execution", async () => {
+    const r = await run(EU, "chat-down");
+    const recovered = chatStates("recovered").task;
+    const retries = r.steps.filter((s) => s.state === recovered && s.retryAfterSeconds !== undefined);
 
     expect(r.run.status).toBe("FAILED");
     expect(r.run.error).toBe("FirstLine.NotificationFailed");
     expect(retries.map((s) => s.retryAfterSeconds)).toEqual([5, 10, 20]);
-    expect(r.slackMessages).toBe(4);
-    expect(visited(r).slice(-3)).toEqual([STATE.release, STATE.delivered, STATE.notificationFailed]);
+    // The restarting notice (best effort, one try) and four tries of the recovery.
+    expect(r.chatMessages).toHaveLength(5);
+    expect(visited(r).slice(-5)).toEqual([
+      STATE.release,
+      STATE.record,
+      RECORD_STATES.back,
+      STATE.delivered,
+      STATE.notificationFailed,
+    ]);
     expect(r.run.lockTable.get(EU.instance)?.lockedBy).toBeUndefined();
   });
 
@@ -158,11 +212,12 @@ describe("simulate: scenarios with the real handlers", () => {
     const r = await run(EU, "already-running");
 
     expect(visited(r)).toEqual([
-      STATE.validate,
-      STATE.prepare,
-      STATE.plan,
-      STATE.acquire,
+      ...BEFORE_LOCK,
       STATE.alreadyRunning,
+      STATE.record,
+      RECORD_STATES.plain,
+      STATE.delivered,
+      STATE.done,
     ]);
     expect(r.run.output?.outcome).toBe("already-running");
     expect(r.run.calls.map((c) => c.fn)).toEqual(["restart-instance"]);
@@ -192,9 +247,9 @@ describe("simulate: scenarios with the real handlers", () => {
 
     await expect(attempt).rejects.toThrow(UsageError);
     await expect(attempt).rejects.toMatchObject({
-      choices: SCENARIOS.filter((s) => !["url-down-until-restart", "route53-unhealthy"].includes(s.name)).map(
-        (s) => s.name,
-      ),
+      choices: SCENARIOS.filter(
+        (s) => !["url-down-until-restart", "route53-unhealthy", "tcp-down-until-restart"].includes(s.name),
+      ).map((s) => s.name),
     });
   });
 });

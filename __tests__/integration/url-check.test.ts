@@ -169,7 +169,10 @@ describe("url-check handler: body", () => {
   it("reads at most 1 MiB of the body, so text beyond it does not count", async () => {
     const result = await handler(event({ address: `${base}/big`, expectBody: "marker" }));
 
-    expect(result).toMatchObject({ status: "failed", reason: 'body (first 1 MiB) does not contain "marker"' });
+    expect(result).toMatchObject({
+      status: "failed",
+      reason: 'body (first 1 MiB) does not contain "marker"',
+    });
   });
 });
 
@@ -239,7 +242,10 @@ describe("url-check handler: network failures", () => {
   it("fails when nothing listens on the port", async () => {
     const result = await handler(event({ address: `http://127.0.0.1:${closedPort}/` }));
 
-    expect(result).toMatchObject({ status: "failed", reason: `connection refused by 127.0.0.1:${closedPort}` });
+    expect(result).toMatchObject({
+      status: "failed",
+      reason: `connection refused by 127.0.0.1:${closedPort}`,
+    });
     expect(result.details).not.toHaveProperty("statusCode");
   });
 });
@@ -268,12 +274,16 @@ describe("url-check handler: input and logging", () => {
     [
       "settings.address missing",
       event({ address: undefined }),
-      ["settings.address: required (an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state))"],
+      [
+        "settings.address: required (an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state))",
+      ],
     ],
     [
       "a non-http URL",
       event({ address: "ftp://127.0.0.1/file" }),
-      ['settings.address: "ftp://127.0.0.1/file" is not an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state)'],
+      [
+        'settings.address: "ftp://127.0.0.1/file" is not an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state)',
+      ],
     ],
     [
       "wrong types",

@@ -52,7 +52,8 @@ describe("workflow lock", () => {
       },
     });
 
-    const plannedAt = (run.callsTo("restart-instance")[0]?.payload as PlanEvent).now;
+    const plan = run.callsTo("restart-instance")[0]?.payload as PlanEvent | undefined;
+    const plannedAt = plan?.now ?? "";
     expect(heldDuringCheck).toEqual({
       instanceId: INSTANCE,
       lockedBy: run.executionArn,
@@ -175,7 +176,10 @@ describe("workflow lock", () => {
     expect(run.polls).toBe(0);
     const alert = run.callsTo("escalate");
     expect(alert).toHaveLength(1);
-    expect(alert[0]?.payload).toMatchObject({ event: "escalated", report: { outcome: "escalated", reason: "cooldown" } });
+    expect(alert[0]?.payload).toMatchObject({
+      event: "escalated",
+      report: { outcome: "escalated", reason: "cooldown" },
+    });
     expect(table.get(INSTANCE)).toEqual({ instanceId: INSTANCE, lastRestartAt: minutes(-10) });
   });
 
@@ -283,7 +287,10 @@ describe("workflow input validation", () => {
     ["a negative cooldown", withRestart({ cooldownMinutes: -1 })],
     ["an unknown restart method", withRestart({ method: "terminate" })],
     ["no alarm name", { instance: good.instance }],
-    ["an SSH check without its host keys", withInstance({ ssh: { ...good.instance.ssh, hostKeySha256: undefined } })],
+    [
+      "an SSH check without its host keys",
+      withInstance({ ssh: { ...good.instance.ssh, hostKeySha256: undefined } }),
+    ],
     ["a TCP port given as text", withInstance({ tcp: { ...good.instance.tcp, port: "5432" } })],
   ])("fails with %s before any lock, call or message", async (_label, input) => {
     const table = new FakeLockTable();
@@ -301,15 +308,18 @@ describe("workflow input validation", () => {
   it.each([
     ["a fractional settle time", { settleSeconds: 90.5 }],
     ["a fractional poll interval", { pollSeconds: 15.25 }],
-  ])("fails with %s (Wait states need whole seconds) before any lock, call or message", async (_label, patch) => {
-    const table = new FakeLockTable();
+  ])(
+    "fails with %s (Wait states need whole seconds) before any lock, call or message",
+    async (_label, patch) => {
+      const table = new FakeLockTable();
 
-    const run = await runWorkflow({ definition, input: withRestart(patch), lockTable: table });
+      const run = await runWorkflow({ definition, input: withRestart(patch), lockTable: table });
 
-    expect(run.status).toBe("FAILED");
-    expect(run.error).toBe(INVALID_INPUT_ERROR);
-    expect(run.calls).toEqual([]);
-    expect(table.writes).toEqual([]);
-    expect(run.states).toEqual(["Validate input", "Prepare", "Whole numbers?", "Reject invalid input"]);
-  });
+      expect(run.status).toBe("FAILED");
+      expect(run.error).toBe(INVALID_INPUT_ERROR);
+      expect(run.calls).toEqual([]);
+      expect(table.writes).toEqual([]);
+      expect(run.states).toEqual(["Validate input", "Prepare", "Whole numbers?", "Reject invalid input"]);
+    },
+  );
 });

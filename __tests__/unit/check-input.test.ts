@@ -9,7 +9,7 @@ import { instanceSettings } from "../../testkit/fixtures";
 
 const FP = "SHA256:20Wqur0Lw+Q9AsKZbpU9PSsqKJ2fy5TW0PCwKQsB3Xo";
 
-function event(check: string, settings: unknown): Record<string, unknown> {
+function event(_check: string, settings: unknown): Record<string, unknown> {
   return { instanceId: "i-0123456789abcdef0", region: "eu-west-1", settings };
 }
 

@@ -1,5 +1,5 @@
 import { truncate } from "../../contract/text";
-import type { CheckRun, NotificationEvent } from "../../contract/workflow";
+import type { CheckRun } from "../../contract/workflow";
 import { InvalidInputError } from "../../functions/shared/errors";
 import {
   buildNotice,
@@ -373,5 +373,3 @@ describe("buildNotice", () => {
     expect(n.facts).toContainEqual({ label: "Restart took", value: "unknown (reboot)" });
   });
 });
-
-export type { NotificationEvent };

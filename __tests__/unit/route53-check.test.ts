@@ -7,10 +7,11 @@ import {
   Route53ServiceException,
 } from "@aws-sdk/client-route-53";
 import { mockClient } from "aws-sdk-client-mock";
-import type { Route53Settings } from "../../contract/workflow";
+import type { CheckSettings } from "../../contract/checks";
+import { route53Check } from "../../contract/checks/route53";
 import { runRoute53Check } from "../../functions/route53-check/check";
-import { parseRoute53CheckEvent } from "../../functions/route53-check/input";
 import { InvalidInputError } from "../../functions/shared/errors";
+import { parseCheckEvent } from "../../functions/shared/input";
 import { awsError, modeledAwsError } from "../../testkit/aws-errors";
 
 const HEALTH_CHECK_ID = "abcdef01-2345-6789-abcd-ef0123456789";
@@ -28,7 +29,7 @@ function observations(...statuses: string[]): HealthCheckObservation[] {
 const SUCCESS = "Success: HTTP Status Code 200, OK";
 const FAILURE = "Failure: Connection timed out. The endpoint or the internet connection is down.";
 
-function settings(minHealthyShare = 0.5): Route53Settings {
+function settings(minHealthyShare = 0.5): CheckSettings<"route53"> {
   return { healthCheckId: HEALTH_CHECK_ID, minHealthyShare };
 }
 
@@ -96,7 +97,10 @@ describe("runRoute53Check", () => {
 
     const result = await runRoute53Check(settings(0.7), { client });
 
-    expect(result).toMatchObject({ status: "passed", reason: "7 of 10 checkers report Success (70% >= 70%)" });
+    expect(result).toMatchObject({
+      status: "passed",
+      reason: "7 of 10 checkers report Success (70% >= 70%)",
+    });
   });
 
   it("requires every checker at minHealthyShare 1.0", async () => {
@@ -112,7 +116,10 @@ describe("runRoute53Check", () => {
       status: "passed",
       reason: "3 of 3 checkers report Success (100% >= 100%)",
     });
-    expect(oneDown).toMatchObject({ status: "failed", reason: "2 of 3 checkers report Success (66.7% < 100%)" });
+    expect(oneDown).toMatchObject({
+      status: "failed",
+      reason: "2 of 3 checkers report Success (66.7% < 100%)",
+    });
   });
 
   it("counts an observation without a status report as not healthy", async () => {
@@ -221,16 +228,17 @@ describe("runRoute53Check", () => {
   });
 });
 
-describe("parseRoute53CheckEvent", () => {
+describe("the Route 53 check's input (parseCheckEvent with its registry fields)", () => {
   const valid = {
     instanceId: "i-0123456789abcdef0",
     region: "eu-west-1",
     settings: { healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 0.75 },
   };
+  const parse = (event: unknown) => parseCheckEvent(event, route53Check);
 
   function problemsOf(event: unknown): readonly string[] {
     try {
-      parseRoute53CheckEvent(event);
+      parse(event);
     } catch (err) {
       if (err instanceof InvalidInputError) return err.problems;
       throw err;
@@ -239,16 +247,7 @@ describe("parseRoute53CheckEvent", () => {
   }
 
   it("returns a valid event unchanged", () => {
-    expect(parseRoute53CheckEvent(valid)).toEqual(valid);
-  });
-
-  it("defaults minHealthyShare to 0.5", () => {
-    const event = { ...valid, settings: { healthCheckId: HEALTH_CHECK_ID } };
-
-    expect(parseRoute53CheckEvent(event).settings).toEqual({
-      healthCheckId: HEALTH_CHECK_ID,
-      minHealthyShare: 0.5,
-    });
+    expect(parse(valid)).toEqual(valid);
   });
 
   it.each([
@@ -256,15 +255,15 @@ describe("parseRoute53CheckEvent", () => {
     ["abcdef01234567890abcdef0123456789", "no dashes"],
     ["abcdef01-2345-6789-abcd-ef012345678", "one digit short"],
   ])("rejects the health check id %s (%s)", (healthCheckId) => {
-    expect(problemsOf({ ...valid, settings: { healthCheckId } })).toEqual([
-      `settings.healthCheckId: "${healthCheckId}" is not a Route 53 health check id (lowercase UUID, e.g. abcdef01-2345-6789-abcd-ef0123456789)`,
+    expect(problemsOf({ ...valid, settings: { healthCheckId, minHealthyShare: 0.5 } })).toEqual([
+      `settings.healthCheckId: "${healthCheckId}" is not a Route 53 health check id (a lower-case UUID like abcdef01-2345-6789-abcd-ef0123456789)`,
     ]);
   });
 
   it.each([
-    [0, "settings.minHealthyShare: must be > 0, got 0"],
-    [-0.5, "settings.minHealthyShare: must be > 0, got -0.5"],
-    [1.01, "settings.minHealthyShare: must be <= 1, got 1.01"],
+    [0, "settings.minHealthyShare: 0 is not a share of checkers (more than 0, at most 1)"],
+    [-0.5, "settings.minHealthyShare: -0.5 is not a share of checkers (more than 0, at most 1)"],
+    [1.01, "settings.minHealthyShare: 1.01 is not a share of checkers (more than 0, at most 1)"],
     ["0.5", 'settings.minHealthyShare: expected a number, got "0.5"'],
   ])("rejects minHealthyShare %j", (minHealthyShare, problem) => {
     expect(problemsOf({ ...valid, settings: { healthCheckId: HEALTH_CHECK_ID, minHealthyShare } })).toEqual([
@@ -275,15 +274,15 @@ describe("parseRoute53CheckEvent", () => {
   it("accepts minHealthyShare 1, the top of (0, 1]", () => {
     const event = { ...valid, settings: { healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 1 } };
 
-    expect(parseRoute53CheckEvent(event).settings.minHealthyShare).toBe(1);
+    expect(parse(event).settings.minHealthyShare).toBe(1);
   });
 
   it("lists every problem with its path in one error", () => {
     expect(problemsOf({ instanceId: "i-123", settings: { minHealthyShare: 2 } })).toEqual([
-      'instanceId: "i-123" is not an EC2 instance id (i-...)',
-      "region: expected a non-empty string, got nothing",
-      "settings.healthCheckId: expected a non-empty string, got nothing",
-      "settings.minHealthyShare: must be <= 1, got 2",
+      'instanceId: "i-123" is not an EC2 instance id (i- followed by 8 or 17 hex digits)',
+      "region: required (an AWS region name (e.g. eu-west-1))",
+      expect.stringMatching(/^settings\.healthCheckId: required/),
+      "settings.minHealthyShare: 2 is not a share of checkers (more than 0, at most 1)",
     ]);
   });
 });

@@ -20,7 +20,10 @@ const hanging: Fetch = (_url, init) =>
     );
   });
 
-async function failureOf(promise: Promise<unknown>, kind = DeliveryFailedError): Promise<Error> {
+async function failureOf(
+  promise: Promise<unknown>,
+  kind: new (message: string) => Error = DeliveryFailedError,
+): Promise<Error> {
   const error = await promise.catch((err: unknown) => err);
   expect(error).toBeInstanceOf(kind);
   return error as Error;

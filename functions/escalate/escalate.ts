@@ -44,7 +44,11 @@ export function createEscalate(deps: EscalateDeps): (event: unknown) => Promise<
       });
       return { delivered: true, target: sender.type, statusCode };
     },
-    summarize: (result, input) => ({ ...result, event: input.event, executionArn: input.context.executionArn }),
+    summarize: (result, input) => ({
+      ...result,
+      event: input.event,
+      executionArn: input.context.executionArn,
+    }),
     ...(deps.log ? { log: deps.log } : {}),
   });
 }

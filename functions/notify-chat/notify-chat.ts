@@ -47,7 +47,11 @@ export function createNotifyChat(deps: NotifyChatDeps): (event: unknown) => Prom
       });
       return { delivered: true, target: sender.type, statusCode };
     },
-    summarize: (result, input) => ({ ...result, event: input.event, executionArn: input.context.executionArn }),
+    summarize: (result, input) => ({
+      ...result,
+      event: input.event,
+      executionArn: input.context.executionArn,
+    }),
     ...(deps.log ? { log: deps.log } : {}),
   });
 }

@@ -61,7 +61,10 @@ export function defineHandler<I, O>(def: HandlerDefinition<I, O>): (event: unkno
     const log = createLogger({ fn: def.name, ...key }, def.log);
     try {
       const output = await def.run(input, log);
-      log.info(`${def.name} finished`, def.summarize ? def.summarize(output, input) : { ...(output as object) });
+      log.info(
+        `${def.name} finished`,
+        def.summarize ? def.summarize(output, input) : { ...(output as object) },
+      );
       return output;
     } catch (err) {
       log.error(`${def.name} failed`, { errorName: errorName(err), error: messageOf(err) });

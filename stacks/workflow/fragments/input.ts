@@ -49,7 +49,10 @@ function wrongType(path: string, shape: FieldShape): ChoiceCondition | undefined
  */
 function malformedCheck(check: (typeof ALL_CHECKS)[number]): ChoiceCondition[] {
   const block = `$.instance.${check.name}`;
-  const fields = Object.entries(check.input).map(([key, rule]) => ({ path: `${block}.${key}`, ...entry(rule) }));
+  const fields = Object.entries(check.input).map(([key, rule]) => ({
+    path: `${block}.${key}`,
+    ...entry(rule),
+  }));
   const required = fields.filter((f) => !f.optional);
   const guard = isPresent(block);
   return [
