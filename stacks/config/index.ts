@@ -8,6 +8,7 @@ export {
   CDKTF_CONTEXT_ENV,
   CONFIG_FILE_ENV,
   CONTEXT_KEY,
+  type LoadedConfig,
   type LoadOptions,
   loadConfig,
   loadRawConfig,
@@ -31,3 +32,4 @@ export type {
   VpcConfig,
 } from "./types";
 export { validateConfig } from "./validate";
+export { configWarnings } from "./warnings";

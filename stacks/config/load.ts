@@ -5,6 +5,7 @@ import { isRecord } from "./merge";
 import { resolveConfig } from "./resolve";
 import type { ResolvedConfig } from "./types";
 import { validateConfig } from "./validate";
+import { configWarnings } from "./warnings";
 
 /** Environment variable naming a JSON configuration file (relative to the current directory). */
 export const CONFIG_FILE_ENV = "FIRST_LINE_CONFIG";
@@ -112,17 +113,25 @@ export function loadRawConfig(options: LoadOptions): RawConfigSource {
   return { raw, source: `cdktf.json context.${CONTEXT_KEY}` };
 }
 
+/** A configuration ready to synthesize, and what in it the operator should change but need not. */
+export interface LoadedConfig {
+  readonly config: ResolvedConfig;
+  /** One line each, without the `first-line: warning: ` main.ts prints before it. */
+  readonly warnings: readonly string[];
+}
+
 /**
  * Loads, validates and resolves the configuration: everything main.ts needs before it creates
  * the cdktf App. Reads files only through `readFile`; no other side effects.
  * @throws ConfigError listing every problem
  */
-export function loadConfig(options: LoadOptions): ResolvedConfig {
+export function loadConfig(options: LoadOptions): LoadedConfig {
   const { raw, source } = loadRawConfig(options);
-  return resolveConfig(validateConfig(raw, source));
+  return parseConfig(raw, source);
 }
 
 /** Validates and resolves a raw document already in memory (tests, tools). */
-export function parseConfig(raw: unknown, source?: string): ResolvedConfig {
-  return resolveConfig(validateConfig(raw, source));
+export function parseConfig(raw: unknown, source?: string): LoadedConfig {
+  const valid = validateConfig(raw, source);
+  return { config: resolveConfig(valid), warnings: configWarnings(valid) };
 }

@@ -16,7 +16,9 @@ import {
   PRIORITIES,
 } from "../../contract/notifications";
 import { type ChatType, type PagerType, pagerSender } from "../../contract/senders";
+import { type ConfigPath, formatPath } from "./errors";
 import { isRecord } from "./merge";
+import type { RawConfig } from "./schema";
 
 /** The first release's keys: still accepted, converted to `chat` (slack) and `escalation` (opsgenie). */
 export const LEGACY_NOTIFICATION_FIELDS = {
@@ -135,4 +137,47 @@ export function resolveNotifications(levels: readonly unknown[]): NotificationSe
     },
     chatOn: merged.chatOn ?? (merged.legacyOnly ? LEGACY_CHAT_ON : DEFAULT_CHAT_ON),
   };
+}
+
+type LegacyKey = keyof typeof LEGACY_KEYS;
+
+/**
+ * The synth warning for one level's notifications block that uses first-release keys, naming
+ * them and the new block to write instead, or undefined when it uses none.
+ */
+export function legacyKeyWarning(path: ConfigPath, block: unknown): string | undefined {
+  if (!isRecord(block)) return undefined;
+  const used = (Object.keys(LEGACY_KEYS) as LegacyKey[]).filter((key) => block[key] !== undefined);
+  if (used.length === 0) return undefined;
+  const converted = levelNotifications(block);
+  const replacement = [...new Set(used.map((key) => LEGACY_KEYS[key]))]
+    .map((target) => `"${target}": ${JSON.stringify(converted[target])}`)
+    .join(", ");
+  const keys = used.map((key) => `"${key}"`).join(", ");
+  return `${formatPath([...path, "notifications"])}: ${keys} ${used.length === 1 ? "is a key" : "are keys"} of the first release, still accepted; write ${replacement} instead`;
+}
+
+/**
+ * Every first-release key in a valid document, one warning per block that uses them, and one
+ * more while chat keeps the first release's recoveries-only default (it changes when the keys
+ * are replaced and no `chatOn` is set, so the operator decides it knowingly).
+ */
+export function legacyNotificationWarnings(raw: RawConfig): string[] {
+  const defaults = raw.defaults?.notifications;
+  const warnings = [legacyKeyWarning(["defaults"], defaults)];
+  let recoveriesOnly = 0;
+  for (const [name, region] of Object.entries(raw.regions)) {
+    warnings.push(legacyKeyWarning(["regions", name], region.notifications));
+    region.instances.forEach((instance, index) => {
+      warnings.push(legacyKeyWarning(["regions", name, "instances", index], instance.notifications));
+      const merged = mergedNotifications([defaults, region.notifications, instance.notifications]);
+      if (merged.legacyOnly && merged.chatOn === undefined) recoveriesOnly++;
+    });
+  }
+  if (recoveriesOnly > 0) {
+    warnings.push(
+      `defaults.notifications.chatOn: not set, so chat is told only of recoveries, as in the first release (${recoveriesOnly} instance(s) use only its keys); with "chat" and "escalation" it is also told of restarts and escalations, unless you add "chatOn": ${JSON.stringify(LEGACY_CHAT_ON)}`,
+    );
+  }
+  return warnings.filter((warning): warning is string => warning !== undefined);
 }
