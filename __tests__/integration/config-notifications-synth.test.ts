@@ -1,7 +1,7 @@
 /**
- * The first release's notification keys through the real synth (main.ts `synthesize`, as the bare
- * app and `cdktf synth` run it): the same stack as the new keys, byte for byte, with a warning
- * naming the new keys on the warning channel.
+ * Notification settings through the real synth (main.ts `synthesize`, as the bare app and
+ * `cdktf synth` run it): every chat and pager service reaches the workflow input, and the first
+ * release's keys give the same stack as the new keys, byte for byte, with a warning naming them.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,9 @@ import { join } from "node:path";
 import { synthesize } from "../../main";
 
 type Json = Record<string, unknown>;
+interface NotifyInput {
+  readonly instance: { readonly notifications: unknown };
+}
 
 function document(notifications: Json, stackName = "legacy-keys"): Json {
   return {
@@ -96,4 +99,51 @@ describe("synth of a configuration on the first release's keys", () => {
     ]);
     expect(current.warnings).toEqual([]);
   });
+});
+
+describe("synth of a configuration on Teams, Jira Service Management and PagerDuty", () => {
+  it("hands each instance's workflow its service, secret name and the service's default base URL", async () => {
+    const raw = document({
+      chat: { type: "teams", webhookSecret: "first-line/teams-webhook" },
+      escalation: { type: "jsm", secret: "first-line/jsm-api-key" },
+    });
+    raw.stackName = "new-services";
+    (raw.regions as Record<string, Json>)["us-east-1"] = {
+      notifications: {
+        escalation: { type: "pagerduty", secret: "first-line/pagerduty-routing-key", priority: "P1" },
+      },
+      instances: [{ instanceId: "i-0aaaaaaaaaaaaaaa1", url: "https://us.example.com/health" }],
+    };
+
+    const { text, warnings } = await synth(raw);
+
+    const notifications = inputTemplates(text).map(
+      (template) =>
+        (JSON.parse(template.replace(/<(alarmName|alarmArn|time)>/g, '"$1"')) as NotifyInput).instance
+          .notifications,
+    );
+    expect(notifications).toEqual([
+      {
+        chat: { type: "teams", webhookSecret: "first-line/teams-webhook" },
+        escalation: {
+          type: "jsm",
+          secret: "first-line/jsm-api-key",
+          apiUrl: "https://api.atlassian.com",
+          priority: "P2",
+        },
+        chatOn: ["restarting", "recovered", "escalated"],
+      },
+      {
+        chat: { type: "teams", webhookSecret: "first-line/teams-webhook" },
+        escalation: {
+          type: "pagerduty",
+          secret: "first-line/pagerduty-routing-key",
+          apiUrl: "https://events.pagerduty.com",
+          priority: "P1",
+        },
+        chatOn: ["restarting", "recovered", "escalated"],
+      },
+    ]);
+    expect(warnings).toEqual([]);
+  }, 180_000);
 });
