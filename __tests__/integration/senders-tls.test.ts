@@ -1,7 +1,7 @@
 /**
  * Every chat and pager service through its real notify function (notify-chat, escalate), the real
  * Secrets Manager reader (its client mocked) and the real `fetch`, against a stand-in on
- * 127.0.0.1 that speaks the service's documented shape over TLS (testkit/tls-capture-server).
+ * 127.0.0.1 that speaks the service's documented shape over TLS (testkit/capture-server).
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
@@ -15,10 +15,10 @@ import { createSecretReader, secretsManagerClients } from "../../functions/share
 import {
   type CapturedRequest,
   type CaptureReply,
+  type CaptureServer,
   SERVICE_STAND_INS,
-  startTlsCaptureServer,
-  type TlsCaptureServer,
-} from "../../testkit/tls-capture-server";
+  startCaptureServer,
+} from "../../testkit/capture-server";
 import { selfSignedCertificate, type TestCertificate } from "../helpers/tls";
 
 const secretsManager = mockClient(SecretsManagerClient);
@@ -44,6 +44,32 @@ interface Service {
 
 /** The request body as an object, for assertions. */
 const bodyOf = (request: CapturedRequest) => request.body as Record<string, unknown>;
+
+/** OpsGenie and JSM: the Alert API v2 body at `path`, the key in a GenieKey header and nowhere else. */
+function genieKeyService(
+  type: "opsgenie" | "jsm",
+  path: string,
+  key: string,
+  refusal: CaptureReply,
+): Service {
+  return {
+    type,
+    kind: "pager",
+    token: key,
+    secret: () => key,
+    accepted: 202,
+    refusal,
+    expectRequest(request, token) {
+      expect(request.path).toBe(path);
+      expect(request.headers.authorization).toBe(`GenieKey ${token}`);
+      expect(bodyOf(request)).toMatchObject({
+        alias: "first-line:eu-west-1:i-0123456789abcdef0",
+        priority: "P1",
+      });
+      expect(request.rawBody).not.toContain(token);
+    },
+  };
+}
 
 const SERVICES: readonly Service[] = [
   {
@@ -86,40 +112,14 @@ const SERVICES: readonly Service[] = [
       });
     },
   },
-  {
-    type: "opsgenie",
-    kind: "pager",
-    token: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
-    secret: () => "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
-    accepted: 202,
-    refusal: { status: 422, body: JSON.stringify({ message: "Request body is not processable.", took: 0 }) },
-    expectRequest(request, token) {
-      expect(request.path).toBe("/v2/alerts");
-      expect(request.headers.authorization).toBe(`GenieKey ${token}`);
-      expect(bodyOf(request)).toMatchObject({
-        alias: "first-line:eu-west-1:i-0123456789abcdef0",
-        priority: "P1",
-      });
-      expect(request.rawBody).not.toContain(token);
-    },
-  },
-  {
-    type: "jsm",
-    kind: "pager",
-    token: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
-    secret: () => "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
-    accepted: 202,
-    refusal: { status: 401, body: JSON.stringify({ message: "Could not authenticate", took: 0 }) },
-    expectRequest(request, token) {
-      expect(request.path).toBe("/jsm/ops/integration/v2/alerts");
-      expect(request.headers.authorization).toBe(`GenieKey ${token}`);
-      expect(bodyOf(request)).toMatchObject({
-        alias: "first-line:eu-west-1:i-0123456789abcdef0",
-        priority: "P1",
-      });
-      expect(request.rawBody).not.toContain(token);
-    },
-  },
+  genieKeyService("opsgenie", "/v2/alerts", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", {
+    status: 422,
+    body: JSON.stringify({ message: "Request body is not processable.", took: 0 }),
+  }),
+  genieKeyService("jsm", "/jsm/ops/integration/v2/alerts", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", {
+    status: 401,
+    body: JSON.stringify({ message: "Could not authenticate", took: 0 }),
+  }),
   {
     type: "pagerduty",
     kind: "pager",
@@ -206,11 +206,11 @@ beforeAll(() => {
 });
 
 describe.each(SERVICES)("$type over TLS", (service) => {
-  let server: TlsCaptureServer;
+  let server: CaptureServer;
   let lines: string[];
 
   beforeAll(async () => {
-    server = await startTlsCaptureServer({ certificate, respond: SERVICE_STAND_INS[service.type] });
+    server = await startCaptureServer({ certificate, respond: SERVICE_STAND_INS[service.type] });
   });
 
   afterAll(async () => {
@@ -334,6 +334,31 @@ describe.each(SERVICES)("$type over TLS", (service) => {
 
     expect(result.statusCode).toBe(service.accepted);
     expect(server.requests[0]?.rawBody).toContain("…");
+  });
+});
+
+describe("a test endpoint over plain http on 127.0.0.1", () => {
+  it("takes a pager's apiUrl on loopback, as the README says", async () => {
+    const server = await startCaptureServer({ respond: SERVICE_STAND_INS.pagerduty });
+    try {
+      const pagerduty = SERVICES.find((s) => s.type === "pagerduty");
+      if (pagerduty === undefined) throw new Error("no pagerduty service");
+      secretsManager.reset();
+      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: pagerduty.secret(server.url) });
+      const escalate = createEscalate({
+        readSecret: createSecretReader(secretsManagerClients()),
+        fetch: server.fetch,
+        log: () => {},
+      });
+
+      const result = await escalate(escalation(pagerduty, server.url));
+
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(result).toEqual({ delivered: true, target: "pagerduty", statusCode: 202 });
+      expect(server.requests.map((r) => r.path)).toEqual(["/v2/enqueue"]);
+    } finally {
+      await server.close();
+    }
   });
 });
 

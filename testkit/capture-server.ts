@@ -1,18 +1,19 @@
 /**
- * An HTTPS server on 127.0.0.1 that records every request and answers the way a chat or pager
- * service does (Slack, Teams, OpsGenie, Jira Service Management, PagerDuty), or with a forced
- * status, or not at all (to force a client timeout). The config requires https for every real
- * endpoint, so the notify functions are tested over TLS, with the real `fetch`.
+ * A server on 127.0.0.1 that records every request and answers the way a chat or pager service
+ * does (Slack, Teams, OpsGenie, Jira Service Management, PagerDuty), or with a forced status, or
+ * not at all (to force a client timeout). With a certificate it speaks TLS: the config requires
+ * https for every real endpoint, so the notify functions are tested over TLS with the real `fetch`;
+ * without one it is plain HTTP (what a test of other HTTP receivers needs).
  *
  * Trust: `NODE_EXTRA_CA_CERTS` is read once when Node starts, so it cannot reach a jest worker
- * that is already running. The server's {@link TlsCaptureServer.fetch} is the global `fetch` with
- * an undici Agent that trusts this server's certificate (`connect.ca`) as its dispatcher: the
- * same fetch, TLS stack and certificate checks the functions use in Lambda, only the trust
- * store differs. The plain global `fetch` still refuses the server, which tests can show.
+ * that is already running. The server's {@link CaptureServer.fetch} is the global `fetch` with an
+ * undici Agent that trusts this server's certificate (`connect.ca`) as its dispatcher: the same
+ * fetch, TLS stack and certificate checks the functions use in Lambda, only the trust store
+ * differs. The plain global `fetch` still refuses the server, which tests can show.
  */
 import { randomUUID } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
-import { createServer, type Server } from "node:https";
+import { createServer as createHttpServer, type IncomingHttpHeaders, type RequestListener } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import type { ChatType, PagerType } from "../contract/senders";
@@ -48,18 +49,19 @@ export interface ServerCertificate {
   readonly cert: string;
 }
 
-export interface TlsCaptureServerOptions {
-  readonly certificate: ServerCertificate;
+export interface CaptureServerOptions {
+  /** Serve https with this key and certificate. @default plain http */
+  readonly certificate?: ServerCertificate;
   /** How requests are answered unless a reply is forced. @default 200 with an empty body */
   readonly respond?: Responder;
 }
 
-export interface TlsCaptureServer {
+export interface CaptureServer {
   /** Base URL without a trailing slash, e.g. https://127.0.0.1:41234. */
   readonly url: string;
   /** Requests received since the last {@link reset}, in arrival order. */
   readonly requests: readonly CapturedRequest[];
-  /** The global fetch, trusting this server's certificate. */
+  /** The global fetch, trusting this server's certificate (the plain global fetch for http). */
   readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
   /** Answer the next requests with this instead of the service's own answer. */
   reply(reply: CaptureReply): void;
@@ -76,14 +78,14 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Starts a capture server with TLS on an ephemeral port of 127.0.0.1. */
-export async function startTlsCaptureServer(options: TlsCaptureServerOptions): Promise<TlsCaptureServer> {
+/** Starts a capture server on an ephemeral port of 127.0.0.1, with TLS when given a certificate. */
+export async function startCaptureServer(options: CaptureServerOptions = {}): Promise<CaptureServer> {
   const respond: Responder = options.respond ?? (() => ({}));
   const requests: CapturedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let forced: CaptureReply | undefined;
 
-  const server: Server = createServer(options.certificate, (req, res) => {
+  const listener: RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -112,22 +114,24 @@ export async function startTlsCaptureServer(options: TlsCaptureServerOptions): P
       }, reply.delayMs);
       timers.add(timer);
     });
-  });
+  };
+  const { certificate } = options;
+  const server = certificate ? createHttpsServer(certificate, listener) : createHttpServer(listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const agent = new Agent({ connect: { ca: options.certificate.cert } });
+  const agent = certificate ? new Agent({ connect: { ca: certificate.cert } }) : undefined;
   // undici's Dispatcher and the one @types/node's RequestInit names are one interface declared by
   // two packages (undici, undici-types); the runtime takes the Agent on Node 20 and 24 alike.
-  const dispatcher = agent as unknown as NonNullable<RequestInit["dispatcher"]>;
+  const dispatcher = agent as unknown as RequestInit["dispatcher"];
 
   return {
-    url: `https://127.0.0.1:${port}`,
+    url: `${certificate ? "https" : "http"}://127.0.0.1:${port}`,
     requests,
-    fetch: (url, init) => fetch(url, { ...init, dispatcher }),
+    fetch: (url, init) => fetch(url, agent ? { ...init, dispatcher } : init),
     reply(reply) {
       forced = reply;
     },
@@ -141,7 +145,7 @@ export async function startTlsCaptureServer(options: TlsCaptureServerOptions): P
       // Held-back answers and keep-alive sockets would otherwise keep close() waiting.
       server.closeAllConnections();
       await Promise.all([
-        agent.close(),
+        agent?.close(),
         new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
       ]);
     },
