@@ -2,7 +2,7 @@
  * Microsoft Teams through a Workflows webhook: the Teams template "Post to a channel when a
  * webhook request is received" gives a URL that carries its own signature (`sig=`), so the whole
  * URL is the secret. The flow takes a message whose attachment is an Adaptive Card and answers
- * 202 Accepted (200 from some tenants' flows; any 2xx is delivered).
+ * 202 Accepted (a flow edited to answer 200 works too: any 2xx is delivered).
  *
  * Documented at:
  * - https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook
@@ -100,9 +100,9 @@ export function teamsMessage(notice: Notice) {
     const message = card(notice, chars);
     if (messageBytes(message) <= TEAMS_LIMITS.messageBytes) return message;
   }
-  // The last step fits whatever the text: every field is capped (10 facts of 150 characters,
-  // even as six-byte JSON escapes, are 12 KB) and the link is built from a validated region and
-  // execution ARN (under 300 characters).
+  // The last step fits whatever the text: every capped field together, even as six-byte JSON
+  // escapes, is under 21 KB, and the link is built from a validated region and execution ARN
+  // (under 300 characters).
   return card(notice, steps[steps.length - 1] ?? 150);
 }
 
@@ -110,6 +110,6 @@ export const teamsSender: ChatSender<"teams"> = {
   type: "teams",
   label: "Microsoft Teams",
   secretHolds:
-    'the URL of a Teams Workflows webhook ("Post to a channel when a webhook request is received")',
+    'the URL of a Teams Workflows webhook, from the template "Post to a channel when a webhook request is received"',
   request: (notice, webhookUrl) => ({ url: webhookUrl, headers: {}, body: teamsMessage(notice) }),
 };
