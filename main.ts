@@ -20,10 +20,18 @@ function appIdentity(projectDir: string) {
  * Synthesizes into a staging folder and swaps it in only when complete, so a failure at any
  * point leaves an existing output untouched and never a half-written one.
  */
-export async function synthesize(opts: { cwd: string; env: NodeJS.ProcessEnv; log: (line: string) => void }) {
+export async function synthesize(opts: {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+  /** Where warnings go. @default stderr */
+  warn?: (line: string) => void;
+}) {
   // Validation comes first, before any App exists or any file is written.
   const config = loadConfig({ cwd: opts.cwd, env: opts.env });
   for (const note of fleetNotes(config)) opts.log(`first-line: note: ${note}`);
+  const warn = opts.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  for (const warning of config.warnings) warn(`first-line: warning: ${warning}`);
   const projectDir = __dirname;
   const bundles = await bundleFunctions({
     projectDir,

@@ -83,3 +83,9 @@ export function formatPath(path: readonly PropertyKey[], root = "(configuration 
   }
   return out || root;
 }
+
+/** Choices in prose: "a", "a or b", "a, b or c". */
+export function alternatives(choices: readonly string[]): string {
+  if (choices.length <= 1) return choices.join("");
+  return `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}`;
+}

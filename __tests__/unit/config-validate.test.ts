@@ -442,14 +442,14 @@ describe("cross-field rules", () => {
       "us-east-1": { instances: [{ instanceId: "i-0ffffffffffffffff", url: "https://us.example.com" }] },
     };
     expect(problemsOf(config)).toEqual([
-      `defaults.notifications.chat: required: a chat block: "type" (slack) and "webhookSecret" (the Secrets Manager secret holding the webhook URL) (in defaults.notifications, a region's or an instance's notifications block)`,
+      `defaults.notifications.chat: required: a chat block: "type" (slack or teams) and "webhookSecret" (the Secrets Manager secret holding the webhook URL) (in defaults.notifications, a region's or an instance's notifications block)`,
     ]);
   });
 
   it("reports a secret missing in every instance of two regions once per region", () => {
     expect(problemsWith({ "defaults.notifications.slackWebhookSecret": undefined })).toEqual([
-      `regions.eu-west-1.notifications.chat: required: a chat block: "type" (slack) and "webhookSecret" (the Secrets Manager secret holding the webhook URL) (in defaults.notifications, a region's or an instance's notifications block)`,
-      `regions.us-east-1.notifications.chat: required: a chat block: "type" (slack) and "webhookSecret" (the Secrets Manager secret holding the webhook URL) (in defaults.notifications, a region's or an instance's notifications block)`,
+      `regions.eu-west-1.notifications.chat: required: a chat block: "type" (slack or teams) and "webhookSecret" (the Secrets Manager secret holding the webhook URL) (in defaults.notifications, a region's or an instance's notifications block)`,
+      `regions.us-east-1.notifications.chat: required: a chat block: "type" (slack or teams) and "webhookSecret" (the Secrets Manager secret holding the webhook URL) (in defaults.notifications, a region's or an instance's notifications block)`,
     ]);
   });
 
@@ -460,7 +460,7 @@ describe("cross-field rules", () => {
       "regions.ap-southeast-2.notifications.opsgenieApiKeySecret": "apac/opsgenie",
     });
     expect(problems).toEqual([
-      `regions.us-east-1.notifications.escalation: required: an escalation block: "type" (opsgenie) and "secret" (the Secrets Manager secret holding the API or routing key) (in defaults.notifications, a region's or an instance's notifications block)`,
+      `regions.us-east-1.notifications.escalation: required: an escalation block: "type" (opsgenie, jsm or pagerduty) and "secret" (the Secrets Manager secret holding the API or routing key) (in defaults.notifications, a region's or an instance's notifications block)`,
     ]);
   });
 
@@ -472,7 +472,7 @@ describe("cross-field rules", () => {
       "regions.us-east-1.instances.0.notifications.opsgenieApiKeySecret": "us/opsgenie",
     });
     expect(problems).toEqual([
-      `regions.us-east-1.instances[1].notifications.escalation: required: an escalation block: "type" (opsgenie) and "secret" (the Secrets Manager secret holding the API or routing key) (in defaults.notifications, a region's or an instance's notifications block)`,
+      `regions.us-east-1.instances[1].notifications.escalation: required: an escalation block: "type" (opsgenie, jsm or pagerduty) and "secret" (the Secrets Manager secret holding the API or routing key) (in defaults.notifications, a region's or an instance's notifications block)`,
     ]);
   });
 

@@ -2,12 +2,15 @@
  * The chat and pager services (DESIGN §3 Messages). Adding one is its module beside this file
  * and one line here; the config, the notify functions and IAM loop over these lists.
  */
+import { jsmSender } from "./jsm";
 import { opsgenieSender } from "./opsgenie";
+import { pagerdutySender } from "./pagerduty";
 import type { ChatSender, PagerSender } from "./sender";
 import { slackSender } from "./slack";
+import { teamsSender } from "./teams";
 
-export const CHAT_SENDERS = [slackSender] as const;
-export const PAGER_SENDERS = [opsgenieSender] as const;
+export const CHAT_SENDERS = [slackSender, teamsSender] as const;
+export const PAGER_SENDERS = [opsgenieSender, jsmSender, pagerdutySender] as const;
 
 export type ChatType = (typeof CHAT_SENDERS)[number]["type"];
 export type PagerType = (typeof PAGER_SENDERS)[number]["type"];

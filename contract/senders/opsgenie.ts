@@ -1,7 +1,8 @@
 /**
  * OpsGenie Alert API v2: `POST {apiUrl}/v2/alerts`, `Authorization: GenieKey <key>`. OpsGenie
  * answers 202 (queued); the alias makes a repeat update the open alert. Its REST API ends on
- * 2027-04-05: Jira Service Management's integration endpoint speaks the same body.
+ * 2027-04-05: Jira Service Management's integration endpoint speaks the same body (./jsm.ts).
+ * Documented at https://docs.opsgenie.com/docs/alert-api#create-alert (fields and their limits).
  */
 import { truncate } from "../text";
 import { endpoint, type Notice, type PagerSender, type PagerTarget } from "./sender";
@@ -36,14 +37,23 @@ export function opsgenieAlertBody(notice: Notice, priority: PagerTarget["priorit
   };
 }
 
+/**
+ * The request of a service that speaks OpsGenie's Alert API v2 at `path` under its base URL, the
+ * key in a `GenieKey` Authorization header (OpsGenie itself, and Jira Service Management's
+ * OpsGenie-compatible integration endpoint).
+ */
+export function genieKeyAlertRequest(path: string): PagerSender["request"] {
+  return (notice, target) => ({
+    url: endpoint(target.apiUrl, path),
+    headers: { Authorization: `GenieKey ${target.key}` },
+    body: opsgenieAlertBody(notice, target.priority),
+  });
+}
+
 export const opsgenieSender: PagerSender<"opsgenie"> = {
   type: "opsgenie",
   label: "OpsGenie",
   secretHolds: "the OpsGenie API integration key",
   defaultApiUrl: "https://api.opsgenie.com",
-  request: (notice, target) => ({
-    url: endpoint(target.apiUrl, "/v2/alerts"),
-    headers: { Authorization: `GenieKey ${target.key}` },
-    body: opsgenieAlertBody(notice, target.priority),
-  }),
+  request: genieKeyAlertRequest("/v2/alerts"),
 };

@@ -62,7 +62,9 @@ export async function postJson(options: PostJsonOptions): Promise<{ statusCode: 
     });
     const text = await response.text();
     if (response.status < 200 || response.status > 299) {
-      const said = scrub(`${target} answered HTTP ${response.status}: ${excerpt(text) || "(empty body)"}`);
+      // Scrubbed before it is cut: a cut through an echoed secret would leave a part no longer
+      // equal to the secret, which redaction cannot recognise.
+      const said = `${target} answered HTTP ${response.status}: ${excerpt(scrub(text)) || "(empty body)"}`;
       // A 4xx other than 429 is the service refusing this message: sending it again would be
       // refused again. 429 and 5xx are worth the workflow's retries.
       const refused = response.status >= 400 && response.status < 500 && response.status !== 429;

@@ -40,3 +40,4 @@ export type {
   VpcConfig,
 } from "./types";
 export { validateConfig } from "./validate";
+export { configWarnings } from "./warnings";

@@ -119,7 +119,7 @@ export function loadRawConfig(options: LoadOptions): RawConfigSource {
  */
 export function loadConfig(options: LoadOptions): ResolvedConfig {
   const { raw, source } = loadRawConfig(options);
-  return resolveConfig(validateConfig(raw, source));
+  return parseConfig(raw, source);
 }
 
 /** Validates and resolves a raw document already in memory (tests, tools). */

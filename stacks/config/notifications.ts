@@ -27,6 +27,8 @@ export const LEGACY_NOTIFICATION_FIELDS = {
 } as const;
 
 /** Which new key each first-release key belongs to, for the upgrade warning and the both-forms error. */
+export type LegacyKey = keyof typeof LEGACY_NOTIFICATION_FIELDS;
+
 export const LEGACY_KEYS = {
   slackWebhookSecret: "chat",
   opsgenieApiKeySecret: "escalation",

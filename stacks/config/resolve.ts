@@ -18,6 +18,7 @@ import type {
   ResolvedInstance,
   ResolvedRegion,
 } from "./types";
+import { configWarnings } from "./warnings";
 
 /** The stack name when the configuration does not set one (DESIGN §1). */
 export const DEFAULT_STACK_NAME = "first-line";
@@ -141,6 +142,7 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
     layout: raw.layout ?? "single",
     accounts: accounts.map((account) => account.resolved),
     ...(raw.operatorTopicArn === undefined ? {} : { operatorTopicArn: raw.operatorTopicArn }),
+    warnings: configWarnings(raw),
     regions,
   };
 }

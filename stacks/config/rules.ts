@@ -2,6 +2,7 @@ import { ALL_CHECKS } from "../../contract/checks";
 import { type Problem, specProblems } from "../../contract/fields";
 import { restartProblem } from "../../contract/restart";
 import { CHAT_TYPES, PAGER_TYPES } from "../../contract/senders";
+import { alternatives } from "../../contract/text";
 import { mergedSettings, targetOf } from "./checks";
 import { BUILTIN_DEFAULTS } from "./defaults";
 import { type ConfigPath, didYouMean, formatPath, problemAt } from "./errors";
@@ -89,11 +90,11 @@ function hasAnyCheck(instance: Fields): boolean {
 const NOTIFY_TARGETS = {
   chat: {
     fields: ["type", "webhookSecret"],
-    what: `a chat block: "type" (${CHAT_TYPES.join(" or ")}) and "webhookSecret" (the Secrets Manager secret holding the webhook URL)`,
+    what: `a chat block: "type" (${alternatives(CHAT_TYPES)}) and "webhookSecret" (the Secrets Manager secret holding the webhook URL)`,
   },
   escalation: {
     fields: ["type", "secret"],
-    what: `an escalation block: "type" (${PAGER_TYPES.join(", ")}) and "secret" (the Secrets Manager secret holding the API or routing key)`,
+    what: `an escalation block: "type" (${alternatives(PAGER_TYPES)}) and "secret" (the Secrets Manager secret holding the API or routing key)`,
   },
 } as const;
 type NotificationSecret = keyof typeof NOTIFY_TARGETS;
@@ -206,12 +207,7 @@ export function crossFieldProblems(raw: unknown): string[] {
 
       if (!hasAnyCheck(instanceNode)) {
         const ways = ALL_CHECKS.map((check) => check.configuredBy);
-        problems.push(
-          problemAt(
-            instance.path,
-            `has no check: give it ${ways.slice(0, -1).join(", ")} or ${ways[ways.length - 1]}`,
-          ),
-        );
+        problems.push(problemAt(instance.path, `has no check: give it ${alternatives(ways)}`));
       }
 
       const id = instanceNode.instanceId;

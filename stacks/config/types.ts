@@ -88,6 +88,11 @@ export interface ResolvedConfig {
   /** SNS topic told when first-line itself fails. @default none */
   readonly operatorTopicArn?: string;
   /**
+   * What the operator should change but need not (deprecated keys, risky choices), one line each,
+   * printed at synth as `first-line: warning: <line>`.
+   */
+  readonly warnings: readonly string[];
+  /**
    * Every region of every account, one flat list sorted by `key`, so synth output does not depend
    * on key order in the file. A region name appears once per account that deploys it.
    */
