@@ -9,12 +9,27 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { instance } from "@viz-js/viz";
 import { loadConfig } from "../stacks/config";
-import { parseArgs } from "./lib/args";
+import { runCommand } from "./lib/command";
 import { toDot } from "./lib/dot";
 import { regionWorkflow } from "./lib/region-workflow";
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ["out", "dot"]);
+const command = {
+  invocation: "npm run diagram --",
+  name: "diagram",
+  description:
+    "Draws the remediation state machine as SVG (Graphviz, WebAssembly), generated from the ASL the\n" +
+    "stack builds for the first configured region (every region has the same states).",
+  options: {
+    out: {
+      type: "string",
+      placeholder: "file.svg",
+      description: "where to write the SVG (default: docs/workflow.svg)",
+    },
+    dot: { type: "string", placeholder: "file.dot", description: "also write the Graphviz source there" },
+  },
+} as const;
+
+runCommand(command, async (args) => {
   const out = args.out ?? "docs/workflow.svg";
   const config = loadConfig({ cwd: process.cwd(), env: process.env });
   const first = config.regions[0];
@@ -28,9 +43,5 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, svg);
   process.stderr.write(`diagram: wrote ${out} (${svg.length} bytes)\n`);
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`diagram: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
+  return 0;
 });
