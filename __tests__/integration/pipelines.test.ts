@@ -22,6 +22,9 @@ import {
 } from "../../testkit/workflow-runner";
 import { PROJECT_DIR } from "../helpers/synth";
 
+// Each step spawns npm and tsx: seconds apiece on a loaded machine.
+jest.setTimeout(120_000);
+
 const WORKFLOWS = join(PROJECT_DIR, ".github", "workflows");
 const pr = readWorkflow(join(WORKFLOWS, "pull-request.yml"));
 const cloud = readWorkflow(join(WORKFLOWS, "terraform-cloud.yml"));
