@@ -1,9 +1,10 @@
 /**
- * `npm run diagram [-- --out docs/workflow.svg] [--dot <file.dot>]`
+ * `npm run diagram [-- --out docs/workflow.svg] [--markdown docs/workflow.md] [--dot <file.dot>]`
  *
  * Renders the remediation state machine to SVG with Graphviz (@viz-js/viz, WebAssembly: no
- * binary needed). The DOT is generated from the ASL of the first configured region, built
- * exactly as the stack builds it; every region has the same states and transitions.
+ * binary needed) and writes docs/workflow.md (the overview and every state, in Mermaid). Both
+ * are generated from the ASL of the first configured region, built exactly as the stack builds
+ * it; every region has the same states and transitions.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -12,18 +13,25 @@ import { loadConfig } from "../stacks/config";
 import { runCommand } from "./lib/command";
 import { toDot } from "./lib/dot";
 import { regionWorkflow } from "./lib/region-workflow";
+import { workflowDocument } from "./lib/workflow-doc";
 
 const command = {
   invocation: "npm run diagram --",
   name: "diagram",
   description:
-    "Draws the remediation state machine as SVG (Graphviz, WebAssembly), generated from the ASL the\n" +
-    "stack builds for the first configured region (every region has the same states).",
+    "Draws the remediation state machine as SVG (Graphviz, WebAssembly) and writes its Mermaid diagrams\n" +
+    "(the overview and every state) as Markdown, generated from the ASL the stack builds for the first\n" +
+    "configured region (every region has the same states).",
   options: {
     out: {
       type: "string",
       placeholder: "file.svg",
       description: "where to write the SVG (default: docs/workflow.svg)",
+    },
+    markdown: {
+      type: "string",
+      placeholder: "file.md",
+      description: "where to write the Mermaid diagrams (default: docs/workflow.md)",
     },
     dot: { type: "string", placeholder: "file.dot", description: "also write the Graphviz source there" },
   },
@@ -35,7 +43,12 @@ runCommand(command, async (args) => {
   const first = config.regions[0];
   if (!first) throw new Error("the configuration has no region");
   process.stderr.write(`diagram: building the ${first.name} definition\n`);
-  const dot = toDot(regionWorkflow(config, first.name).definition);
+  const { definition } = regionWorkflow(config, first.name);
+  const markdown = args.markdown ?? "docs/workflow.md";
+  mkdirSync(dirname(markdown), { recursive: true });
+  writeFileSync(markdown, workflowDocument(definition));
+  process.stderr.write(`diagram: wrote ${markdown}\n`);
+  const dot = toDot(definition);
   if (args.dot) writeFileSync(args.dot, dot);
   process.stderr.write("diagram: rendering with Graphviz (WebAssembly)\n");
   const viz = await instance();

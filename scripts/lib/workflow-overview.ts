@@ -11,7 +11,8 @@ import { type AslGraph, aslGraph } from "./asl-graph";
 /** One box of the overview. */
 export interface Phase {
   readonly id: string;
-  readonly label: string;
+  /** The box's text, or how to make it from the names of the states it stands for. */
+  readonly label: string | ((states: readonly string[]) => string);
   /** Matches the names of the states it stands for. */
   readonly match: RegExp;
   /** Mermaid shape delimiters. */
@@ -42,7 +43,14 @@ export const PHASES: readonly Phase[] = [
     shape: BOX,
   },
   { id: "busy", label: "Already running", match: /^Already running$/, shape: ROUND },
-  { id: "run1", label: "Run 1: URL, Route 53, SSH, TCP checks", match: /^Run 1: /, shape: BOX },
+  {
+    id: "run1",
+    // The checks the definition really has, in its order: "Run 1: URL, Route 53, SSH checks".
+    label: (states) =>
+      `Run 1: ${[...new Set(states.flatMap((s) => /^Run 1: (.+?) check$/.exec(s)?.[1] ?? []))].join(", ")} checks`,
+    match: /^Run 1: /,
+    shape: BOX,
+  },
   { id: "healthy", label: "Healthy", match: /^Healthy$/, shape: ROUND },
   // Before restart: "Escalate: restart-failed" is an escalation, not a restart step.
   { id: "escalate", label: "Escalate: page on-call", match: /^(Escalat|Alert\b|Page\b)/, shape: BOX },
@@ -121,7 +129,11 @@ export function overviewMermaid(definition: AslDefinition, graph: AslGraph = asl
     edges.set(key, (edges.get(key) ?? true) && e.kind === "catch");
   }
   const lines = ["flowchart TD"];
-  for (const p of used) lines.push(`  ${idOf.get(p.id)}${p.shape[0]}"${text(p.label)}"${p.shape[1]}`);
+  for (const p of used) {
+    const states = ordered.filter((name) => phaseOf(name).id === p.id);
+    const label = typeof p.label === "function" ? p.label(states) : p.label;
+    lines.push(`  ${idOf.get(p.id)}${p.shape[0]}"${text(label)}"${p.shape[1]}`);
+  }
   for (const [key, catchOnly] of edges) {
     const [from, to] = key.split(" ");
     lines.push(`  ${from} ${catchOnly ? "-. on error .->" : "-->"} ${to}`);
