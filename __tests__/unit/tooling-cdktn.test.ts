@@ -87,6 +87,18 @@ describe("comparing the two synths", () => {
     expect(result.equalOtherwise).toBe(true);
   });
 
+  it("accepts the provider source spelled out to the same address, and no other address", () => {
+    const spelled = synth("0.24.0", "6.66.0");
+    spelled.terraform.required_providers.aws.source = "hashicorp/aws";
+    const other = synth("0.24.0", "6.66.0");
+    other.terraform.required_providers.aws.source = "acme/aws";
+
+    expect(compareSynths(synth("0.21.0", "6.25.0"), spelled).unexpected).toEqual([]);
+    expect(compareSynths(synth("0.21.0", "6.25.0"), other).unexpected).toEqual([
+      { path: "terraform.required_providers.aws.source", before: "aws", after: "acme/aws" },
+    ]);
+  });
+
   it("reports anything else, empty values included", () => {
     const changed = compareSynths(synth("0.21.0", "6.25.0"), synth("0.24.0", "6.66.0", { fifo_queue: true }));
     const emptied = compareSynths(synth("0.21.0", "6.25.0"), synth("0.24.0", "6.66.0", { tags: {} }));

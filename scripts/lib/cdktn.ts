@@ -119,6 +119,8 @@ export function leftoverImports(text: string): string[] {
 /** The only places where a cdktn synth may differ from the cdktf synth, with the reason. */
 export const ALLOWED_SYNTH_DIFFERENCES: Readonly<Record<string, string>> = {
   "//.metadata.version": "the library version cdktf/cdktn records in the stack metadata (0.21.0 -> 0.24.0)",
+  "terraform.required_providers.aws.source":
+    'the same provider address spelled out ("aws" is short for "hashicorp/aws"); any other address is not allowed',
   "terraform.required_providers.aws.version":
     "the AWS provider constraint each prebuilt provider package pins (@cdktf 21.22.1 -> 6.25.0, @cdktn 25.7.0 -> 6.x)",
 };
@@ -132,14 +134,26 @@ export function compareSynths(
   cdktn: Record<string, unknown>,
 ): { allowed: Difference[]; unexpected: Difference[]; equalOtherwise: boolean } {
   const differences = leafDiff(cdktf, cdktn);
-  const allowed = differences.filter((d) => d.path in ALLOWED_SYNTH_DIFFERENCES);
+  const isAllowed = (d: Difference) =>
+    d.path in ALLOWED_SYNTH_DIFFERENCES &&
+    (d.path !== "terraform.required_providers.aws.source" ||
+      providerAddress(d.before) === providerAddress(d.after));
+  const allowed = differences.filter(isAllowed);
   const restored = structuredClone(cdktn);
   for (const path of Object.keys(ALLOWED_SYNTH_DIFFERENCES)) setPath(restored, path, getPath(cdktf, path));
   return {
     allowed,
-    unexpected: differences.filter((d) => !(d.path in ALLOWED_SYNTH_DIFFERENCES)),
+    unexpected: differences.filter((d) => !isAllowed(d)),
     equalOtherwise: JSON.stringify(restored) === JSON.stringify(cdktf),
   };
+}
+
+/** A provider source as Terraform resolves it: `aws` -> `registry.terraform.io/hashicorp/aws`. */
+export function providerAddress(source: unknown): string {
+  const parts = String(source).toLowerCase().split("/");
+  if (parts.length === 1) return `registry.terraform.io/hashicorp/${parts[0]}`;
+  if (parts.length === 2) return `registry.terraform.io/${parts.join("/")}`;
+  return parts.join("/");
 }
 
 /** `a.b.c` (the first segment may be `//`). */
