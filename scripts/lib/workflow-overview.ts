@@ -25,9 +25,31 @@ const ROUND: readonly [string, string] = ["(", ")"];
 const STOP: readonly [string, string] = ["([", "])"];
 const FAIL: readonly [string, string] = ["{{", "}}"];
 
-/** The phases; first match wins, boxes are drawn in this order. */
+/** The check names states carry ("URL check", "Run 1: SSH check" -> URL, SSH), in order. */
+function checkNames(states: readonly string[], prefix = ""): string {
+  const pattern = new RegExp(`^${prefix}([A-Z][\\w ]*?) check$`);
+  return [...new Set(states.flatMap((s) => pattern.exec(s)?.[1] ?? []))].join(", ");
+}
+
+/** A run's box: its checks when the run has check states of its own, else the run alone. */
+const runLabel = (run: number) => (states: readonly string[]) => {
+  const checks = checkNames(states, `Run ${run}: `);
+  return checks ? `Run ${run}: ${checks} checks` : `Run ${run} of the checks`;
+};
+
+/**
+ * The phases; first match wins (so the specific patterns come first), boxes are drawn in this
+ * order. Patterns match the state names of the definition (`stacks/workflow`); when a state is
+ * renamed, `unclaimedStates` names it in the tests.
+ */
 export const PHASES: readonly Phase[] = [
-  { id: "validate", label: "Validate input", match: /^Validate input$/, shape: BOX, kind: "start" },
+  {
+    id: "validate",
+    label: "Validate input",
+    match: /^(Validate input|Whole numbers\?|Prepare)$/,
+    shape: BOX,
+    kind: "start",
+  },
   {
     id: "invalid",
     label: "Invalid input: FAILED",
@@ -35,42 +57,56 @@ export const PHASES: readonly Phase[] = [
     shape: FAIL,
     kind: "fail",
   },
-  { id: "pause", label: "Paused? (skip)", match: /pause/i, shape: ROUND },
+  { id: "pause", label: "Paused? (then skip, tell chat)", match: /paus/i, shape: ROUND },
   {
     id: "lock",
     label: "Lock the instance, plan the cooldown",
-    match: /^(Prepare|Plan lock|Acquire lock)/,
+    match: /^(Plan lock|Acquire lock)/,
     shape: BOX,
   },
   { id: "busy", label: "Already running", match: /^Already running$/, shape: ROUND },
+  { id: "run1", label: runLabel(1), match: /^Run 1\b/, shape: BOX },
+  { id: "run2", label: runLabel(2), match: /^Run 2\b/, shape: BOX },
   {
-    id: "run1",
-    // The checks the definition really has, in its order: "Run 1: URL, Route 53, SSH checks".
-    label: (states) =>
-      `Run 1: ${[...new Set(states.flatMap((s) => /^Run 1: (.+?) check$/.exec(s)?.[1] ?? []))].join(", ")} checks`,
-    match: /^Run 1: /,
+    id: "checks",
+    label: (states) => `The checks, in order: ${checkNames(states)}`,
+    match: /^[\w ]+? check( |$)|^Checks /,
     shape: BOX,
   },
   { id: "healthy", label: "Healthy", match: /^Healthy$/, shape: ROUND },
   // Before restart: "Escalate: restart-failed" is an escalation, not a restart step.
-  { id: "escalate", label: "Escalate: page on-call", match: /^(Escalat|Alert\b|Page\b)/, shape: BOX },
+  {
+    id: "escalate",
+    label: "Escalate: page on-call, tell chat",
+    match: /^(Escalat|Alert\b|Page\b)|escalated/i,
+    shape: BOX,
+  },
+  {
+    id: "metrics",
+    label: "Record outcome metrics",
+    match: /^(Record outcome|Restarted\?$)|metric/i,
+    shape: BOX,
+  },
+  {
+    id: "wait",
+    label: "Wait: settle, then poll until back online",
+    match: /settle|status poll|Poll instance status|Back online|Measure the restart/i,
+    shape: BOX,
+  },
   {
     id: "restart",
     label: "Restart (reboot or stop-start), unless in cooldown",
     match: /cooldown\?|restart|Reboot|Stop instance|Start instance|stop poll|until stopped|^Stopped\?/i,
     shape: BOX,
   },
-  {
-    id: "wait",
-    label: "Wait: settle, then poll until back online",
-    match: /settle|status poll|Poll instance status|Back online/i,
-    shape: BOX,
-  },
-  { id: "run2", label: "Run 2: the same checks again", match: /^Run 2: /, shape: BOX },
-  { id: "notify", label: "Recovered: notify chat", match: /^(Recovered$|Notify\b)/, shape: BOX },
-  { id: "metrics", label: "Record outcome metrics", match: /metric/i, shape: BOX },
+  { id: "notify", label: "Recovered: notify chat", match: /^(Recovered$|Notify\b|Tell chat)/, shape: BOX },
   { id: "release", label: "Release the lock", match: /^Release lock$/, shape: BOX },
-  { id: "delivered", label: "Notification delivered?", match: /^Notification delivered\?$/, shape: ROUND },
+  {
+    id: "delivered",
+    label: "Notifications delivered?",
+    match: /^Notifications? delivered\?$/,
+    shape: ROUND,
+  },
   {
     id: "undelivered",
     label: "Notification failed: FAILED",
@@ -102,47 +138,71 @@ function text(value: string): string {
   return value.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
 }
 
-/** The overview flowchart (without a ```mermaid fence). */
-export function overviewMermaid(definition: AslDefinition, graph: AslGraph = aslGraph(definition)): string {
-  const used: Phase[] = [];
-  const idOf = new Map<string, string>();
-  const boxOf = (stateName: string) => {
-    const phase = phaseOf(stateName);
-    if (!idOf.has(phase.id)) {
-      idOf.set(phase.id, `p${idOf.size}`);
-      used.push(phase);
-    }
-    return idOf.get(phase.id) as string;
-  };
+/** One box of the overview. */
+export interface OverviewBox {
+  /** Mermaid node id (`p0`, `p1`, ...). */
+  readonly id: string;
+  readonly phase: Phase;
+  readonly label: string;
+  /** The states it stands for. */
+  readonly states: readonly string[];
+}
+
+/** The boxes and the arrows between them (`catchOnly`: every transition it stands for is a Catch). */
+export function overviewGraph(
+  definition: AslDefinition,
+  graph: AslGraph = aslGraph(definition),
+): { boxes: OverviewBox[]; edges: { from: string; to: string; catchOnly: boolean }[] } {
   // Boxes appear in the order of the phases list, not of the states.
-  const ordered = [...Object.keys(definition.States)].sort(
-    (a, b) => PHASES.indexOf(phaseOf(a)) - PHASES.indexOf(phaseOf(b)),
-  );
-  for (const name of ordered) boxOf(name);
+  const names = Object.keys(definition.States);
+  const rank = (p: Phase) => {
+    const i = PHASES.findIndex((x) => x.id === p.id);
+    return i < 0 ? PHASES.length : i;
+  };
+  const ordered = [...names].sort((a, b) => rank(phaseOf(a)) - rank(phaseOf(b)));
+  const boxes: OverviewBox[] = [];
+  const boxOf = new Map<string, OverviewBox>();
+  for (const name of ordered) {
+    const phase = phaseOf(name);
+    if (boxOf.has(phase.id)) continue;
+    const states = ordered.filter((n) => phaseOf(n).id === phase.id);
+    const box = {
+      id: `p${boxes.length}`,
+      phase,
+      label: typeof phase.label === "function" ? phase.label(states) : phase.label,
+      states,
+    };
+    boxes.push(box);
+    boxOf.set(phase.id, box);
+  }
   const edges = new Map<string, boolean>();
   for (const e of graph.edges) {
-    const from = boxOf(e.from);
-    const to = boxOf(e.to);
+    const from = boxOf.get(phaseOf(e.from).id)?.id as string;
+    const to = boxOf.get(phaseOf(e.to).id)?.id as string;
     if (from === to) continue;
     const key = `${from} ${to}`;
-    // An arrow is dashed only when every transition it stands for is a Catch.
     edges.set(key, (edges.get(key) ?? true) && e.kind === "catch");
   }
+  return {
+    boxes,
+    edges: [...edges].map(([key, catchOnly]) => {
+      const [from, to] = key.split(" ") as [string, string];
+      return { from, to, catchOnly };
+    }),
+  };
+}
+
+/** The overview flowchart (without a ```mermaid fence). */
+export function overviewMermaid(definition: AslDefinition, graph: AslGraph = aslGraph(definition)): string {
+  const { boxes, edges } = overviewGraph(definition, graph);
   const lines = ["flowchart TD"];
-  for (const p of used) {
-    const states = ordered.filter((name) => phaseOf(name).id === p.id);
-    const label = typeof p.label === "function" ? p.label(states) : p.label;
-    lines.push(`  ${idOf.get(p.id)}${p.shape[0]}"${text(label)}"${p.shape[1]}`);
-  }
-  for (const [key, catchOnly] of edges) {
-    const [from, to] = key.split(" ");
-    lines.push(`  ${from} ${catchOnly ? "-. on error .->" : "-->"} ${to}`);
-  }
+  for (const b of boxes) lines.push(`  ${b.id}${b.phase.shape[0]}"${text(b.label)}"${b.phase.shape[1]}`);
+  for (const e of edges) lines.push(`  ${e.from} ${e.catchOnly ? "-. on error .->" : "-->"} ${e.to}`);
   lines.push("  classDef start stroke-width:3px");
   lines.push("  classDef succeed fill:#d4f7d4,stroke:#2e7d32");
   lines.push("  classDef fail fill:#fbd5d5,stroke:#c62828");
   for (const kind of ["start", "succeed", "fail"] as const) {
-    const ids = used.filter((p) => p.kind === kind).map((p) => idOf.get(p.id));
+    const ids = boxes.filter((b) => b.phase.kind === kind).map((b) => b.id);
     if (ids.length) lines.push(`  class ${ids.join(",")} ${kind}`);
   }
   return `${lines.join("\n")}\n`;
