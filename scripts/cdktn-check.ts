@@ -19,6 +19,7 @@ import {
   ALLOWED_SYNTH_DIFFERENCES,
   compareSynths,
   leftoverImports,
+  NOT_REWRITTEN,
   REWRITTEN_FILES,
   rewritePackageJson,
   rewriteSource,
@@ -69,7 +70,7 @@ function rewriteCopy(copy: string, files: readonly string[]): string[] {
   const changed = ["package.json", "package-lock.json (removed: npm resolves cdktn's tree)"];
   const totals: Record<string, number> = {};
   const leftovers: string[] = [];
-  for (const file of files.filter((f) => REWRITTEN_FILES.test(f) && !f.startsWith("node_modules/"))) {
+  for (const file of files.filter((f) => REWRITTEN_FILES.test(f) && !NOT_REWRITTEN.includes(f))) {
     const path = join(copy, file);
     const before = readFileSync(path, "utf8");
     const { text, counts } = rewriteSource(before);

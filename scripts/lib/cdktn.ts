@@ -63,6 +63,13 @@ export const SOURCE_REWRITES: readonly Rewrite[] = [
 /** Files the source rewrites apply to. */
 export const REWRITTEN_FILES = /\.(ts|js|cjs|mjs)$/;
 
+/** Files left as they are: they describe the move itself (their cdktf names are data). */
+export const NOT_REWRITTEN: readonly string[] = [
+  "scripts/lib/cdktn.ts",
+  "scripts/cdktn-check.ts",
+  "__tests__/unit/tooling-cdktn.test.ts",
+];
+
 interface PackageJson {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
