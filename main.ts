@@ -61,7 +61,17 @@ export async function synthesize(opts: {
   }
 }
 
-if (require.main === module) {
+const USAGE = `usage: node --import tsx main.ts   (what \`npx cdktf synth\` runs)
+
+Synthesizes first-line: validates the configuration (FIRST_LINE_CONFIG, a JSON file relative to the
+current directory, else cdktf.json "context.firstLine"), bundles the functions and writes the stacks
+into CDKTF_OUTDIR (default: cdktf.out), swapped in only when complete. Exit 1 on an invalid
+configuration, listing every problem. ./help is the command reference.
+`;
+
+if (require.main === module && process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
+  process.stdout.write(USAGE);
+} else if (require.main === module) {
   synthesize({
     cwd: process.cwd(),
     env: process.env,

@@ -11,6 +11,7 @@ import { bundleFunctions } from "../stacks/bundling";
 import { FUNCTION_NAMES } from "../stacks/function-catalog";
 import { readZip } from "../stacks/zip";
 import { type FleetShape, fleetConfigOf } from "../testkit/fleet-config";
+import { runCommand } from "./lib/command";
 
 const projectDir = join(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -329,7 +330,25 @@ async function main() {
   for (const l of lines) console.log(fmt(l));
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runCommand(
+  {
+    invocation: "npm run bench",
+    name: "bench",
+    description:
+      "Measures bundle sizes, module load times, synth times against an empty app, resource counts and\n" +
+      "the test suite's wall time, and prints one table with each target and whether it is met.",
+    options: {},
+    notes: [
+      "environment: BENCH_RUNS=<n> samples per timing (default 3; medians are reported),",
+      "             BENCH_SKIP_TESTS=1 skips the test-suite timing.",
+    ],
+  },
+  async () => {
+    await main();
+    return 0;
+  },
+  (err, write) => {
+    write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  },
+);

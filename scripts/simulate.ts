@@ -9,25 +9,52 @@
  */
 import { ConfigError, loadConfig } from "../stacks/config";
 import { closeSandbox } from "../testkit/sandbox";
-import { parseArgs } from "./lib/args";
+import { runCommand, usageLine } from "./lib/command";
 import { formatSimulation, SCENARIOS, simulate, UsageError } from "./lib/simulate";
 
-const USAGE =
-  "usage: npm run simulate -- [--account <name>] --region <region> --instance <instance-id> --scenario <name> [--quiet]";
+const command = {
+  invocation: "npm run simulate --",
+  name: "simulate",
+  description:
+    "Runs a region's workflow locally, with the real handlers against stand-ins on 127.0.0.1, and prints\n" +
+    "the states it went through with simulated timings and the outcome. The configuration is the synth's\n" +
+    "(FIRST_LINE_CONFIG, else cdktf.json context.firstLine).",
+  options: {
+    account: {
+      type: "string",
+      placeholder: "name",
+      description: "the account of the region (fleet configurations)",
+    },
+    region: { type: "string", placeholder: "region", description: "a configured region" },
+    instance: { type: "string", placeholder: "instance-id", description: "an instance of that region" },
+    scenario: {
+      type: "string",
+      placeholder: "name",
+      description: `one of: ${SCENARIOS.map((s) => s.name).join(", ")}`,
+    },
+    quiet: { type: "boolean", description: "no progress and no function logs on stderr" },
+  },
+  notes: [
+    "Without --region, --instance or --scenario it lists the configured instances and the scenarios.",
+    "Exit codes: 0 the execution ended as the scenario expects, 2 it did not, 1 a wrong request or config.",
+  ],
+} as const;
 
-async function main(): Promise<number> {
-  let args: Record<string, string>;
-  try {
-    args = parseArgs(process.argv.slice(2), ["account", "region", "instance", "scenario", "quiet"]);
-  } catch (err) {
-    process.stderr.write(`simulate: ${(err as Error).message}\n${USAGE}\n`);
-    return 1;
-  }
+async function main(args: {
+  account?: string;
+  region?: string;
+  instance?: string;
+  scenario?: string;
+  quiet?: boolean;
+}): Promise<number> {
   // The same loader as main.ts: FIRST_LINE_CONFIG, else cdktf.json context.firstLine.
   const config = loadConfig({ cwd: process.cwd(), env: process.env });
-  const missing = ["region", "instance", "scenario"].filter((k) => !args[k]);
-  if (missing.length > 0) {
-    process.stderr.write(`simulate: missing ${missing.map((m) => `--${m}`).join(", ")}\n${USAGE}\n`);
+  const { region, instance, scenario } = args;
+  if (!region || !instance || !scenario) {
+    const missing = (["region", "instance", "scenario"] as const).filter((k) => !args[k]);
+    process.stderr.write(
+      `simulate: missing ${missing.map((m) => `--${m}`).join(", ")}\n${usageLine(command)}\n`,
+    );
     process.stderr.write("instances:\n");
     for (const r of config.regions) {
       const account = r.account === undefined ? "" : `--account ${r.account.name} `;
@@ -38,7 +65,7 @@ async function main(): Promise<number> {
     for (const s of SCENARIOS) process.stderr.write(`  ${s.name.padEnd(24)} ${s.description}\n`);
     return 1;
   }
-  const quiet = args.quiet === "true";
+  const quiet = args.quiet === true;
   // The handlers write JSON log lines to stdout as Lambda would; here they are progress, so
   // while the execution runs stdout goes to stderr (nowhere with --quiet), keeping stdout for
   // the report.
@@ -47,32 +74,36 @@ async function main(): Promise<number> {
     if (!quiet) process.stderr.write(`simulate: [function log] ${String(chunk)}`);
     return true;
   }) as typeof process.stdout.write;
-  const result = await simulate({
-    config,
-    region: args.region as string,
-    ...(args.account === undefined ? {} : { account: args.account }),
-    instance: args.instance as string,
-    scenario: args.scenario as string,
-    ...(quiet ? {} : { onProgress: (line: string) => process.stderr.write(`simulate: ${line}\n`) }),
-  });
-  process.stdout.write = stdoutWrite;
-  process.stdout.write(formatSimulation(result));
-  return result.asExpected ? 0 : 2;
+  try {
+    const result = await simulate({
+      config,
+      region,
+      ...(args.account === undefined ? {} : { account: args.account }),
+      instance,
+      scenario,
+      ...(quiet ? {} : { onProgress: (line: string) => process.stderr.write(`simulate: ${line}\n`) }),
+    });
+    process.stdout.write = stdoutWrite;
+    process.stdout.write(formatSimulation(result));
+    return result.asExpected ? 0 : 2;
+  } finally {
+    process.stdout.write = stdoutWrite;
+    await closeSandbox();
+  }
 }
 
-main()
-  .catch((err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`simulate: ${err.message}; choose one of:\n`);
-      for (const c of err.choices) process.stderr.write(`  ${c}\n`);
-    } else if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-    } else {
-      process.stderr.write(`simulate: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    }
+runCommand(command, main, (err, write) => {
+  if (err instanceof UsageError) {
+    write(`simulate: ${err.message}; choose one of:\n${err.choices.map((c) => `  ${c}\n`).join("")}`);
     return 1;
-  })
-  .then(async (code) => {
-    await closeSandbox();
-    process.exitCode = code;
-  });
+  }
+  if (err instanceof ConfigError) {
+    write(`${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof Error) {
+    write(`simulate: ${err.stack ?? err.message}\n`);
+    return 1;
+  }
+  return undefined;
+});

@@ -43,7 +43,7 @@ export interface CaptureReply {
 /** How a service answers a request (pure: the request in, the answer out). */
 export type Responder = (request: CapturedRequest) => CaptureReply;
 
-/** A PEM key and certificate for 127.0.0.1 (__tests__/helpers/tls.ts makes one at test time). */
+/** A PEM key and certificate for 127.0.0.1 (testkit/tls.ts makes one at test time). */
 export interface ServerCertificate {
   readonly key: string;
   readonly cert: string;

@@ -14,6 +14,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
+import { withoutKnownDeprecations } from "../../testkit/node-warnings";
 import { committedExample, PROJECT_DIR, readTree } from "../../testkit/synth";
 
 jest.setTimeout(60_000);
@@ -167,7 +168,7 @@ describe("a valid configuration", () => {
       cleanEnv({ FIRST_LINE_CONFIG: relative(PROJECT_DIR, configFile), CDKTF_OUTDIR: outdir }),
     );
 
-    expect(run.stderr).toBe("");
+    expect(withoutKnownDeprecations(run.stderr)).toBe("");
     expect(run.code).toBe(0);
     expect(readdirSync(work).sort()).toEqual(["config.json", "out"]);
     expect(readdirSync(outdir).sort()).toEqual(["manifest.json", "stacks"]);
@@ -201,7 +202,7 @@ describe("a valid configuration", () => {
       CDKTF_OUTDIR: outdir,
     });
 
-    expect(run.stderr).toBe("");
+    expect(withoutKnownDeprecations(run.stderr)).toBe("");
     expect(run.code).toBe(0);
     const tf = JSON.parse(readFileSync(join(outdir, "stacks", "first-line", "cdk.tf.json"), "utf8")) as {
       terraform: Record<string, unknown>;

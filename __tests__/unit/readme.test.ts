@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { toMermaid } from "../../scripts/lib/mermaid";
 import { regionWorkflow } from "../../scripts/lib/region-workflow";
+import { overviewMermaid } from "../../scripts/lib/workflow-overview";
 import { loadConfig } from "../../stacks/config";
 import { WILDCARD_ALLOW_LIST } from "../../stacks/iam";
 
@@ -23,11 +23,11 @@ describe("README", () => {
     expect(wildcardRows).toEqual(WILDCARD_ALLOW_LIST);
   });
 
-  it("shows the Mermaid diagram generated from the committed example's ASL", () => {
+  it("shows the workflow overview generated from the committed example's ASL", () => {
     const config = loadConfig({ cwd: join(__dirname, "..", ".."), env: {} });
     const first = config.regions[0];
     if (!first) throw new Error("the example has no region");
-    const generated = toMermaid(regionWorkflow(config, first.name).definition).trim();
+    const generated = overviewMermaid(regionWorkflow(config, first.name).definition).trim();
     const embedded = /```mermaid\n([\s\S]*?)\n```/.exec(readme)?.[1];
     expect(embedded).toBe(generated);
   });

@@ -4,17 +4,7 @@
  * per-region fleet has one stack per account x region.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { UsageError } from "./usage";
-
-/** The stack names of a synthesized output, from its manifest.json (sorted, as cdktf writes them). */
-export function manifestStacks(outdir: string): string[] {
-  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
-    stacks: Record<string, unknown>;
-  };
-  return Object.keys(manifest.stacks);
-}
 
 /** A shell-style pattern (`*` any run of characters, `?` one) as an anchored regular expression. */
 function patternRegExp(pattern: string): RegExp {
@@ -65,7 +55,7 @@ export interface DiffOptions {
   readonly onDone?: (diff: StackDiff) => void;
 }
 
-function diffOne(stack: string, options: DiffOptions): Promise<StackDiff> {
+function planOne(stack: string, options: DiffOptions): Promise<StackDiff> {
   return new Promise((resolve, reject) => {
     const child = spawn(options.cdktf, ["diff", "--skip-synth", "--output", options.outdir, stack], {
       cwd: options.cwd,
@@ -86,7 +76,7 @@ function diffOne(stack: string, options: DiffOptions): Promise<StackDiff> {
  * Plans every stack in `stacks` with at most `parallelism` at once; resolves with one result per
  * stack in the order given, whether each plan succeeded or not.
  */
-export async function diffStacks(stacks: readonly string[], options: DiffOptions): Promise<StackDiff[]> {
+export async function planStacks(stacks: readonly string[], options: DiffOptions): Promise<StackDiff[]> {
   const parallelism = Math.max(1, options.parallelism ?? 2);
   const results: StackDiff[] = new Array(stacks.length);
   let next = 0;
@@ -94,7 +84,7 @@ export async function diffStacks(stacks: readonly string[], options: DiffOptions
     while (next < stacks.length) {
       const index = next++;
       const stack = stacks[index] as string;
-      const diff = await diffOne(stack, options);
+      const diff = await planOne(stack, options);
       results[index] = diff;
       options.onDone?.(diff);
     }
