@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { InstanceSettings } from "../../functions/shared/contracts";
 import { WILDCARD_ALLOW_LIST } from "../../stacks/iam";
+import { terraformLiteralValue } from "../../stacks/terraform-literal";
 import type { AslDefinition } from "../../stacks/workflow";
 import { aslGraph } from "./asl-graph";
 import { toMermaid } from "./mermaid";
@@ -81,7 +82,8 @@ export function readSynth(outdir: string, onProgress: (line: string) => void = (
  * become strings of their own names so the template parses.
  */
 export function parseInputTemplate(template: string): { instance: InstanceSettings } {
-  const filled = template.replace(/<(alarmName|alarmArn|time)>/g, '"<$1>"');
+  // As Terraform evaluates it first: configured text arrives escaped ($${, %%{).
+  const filled = terraformLiteralValue(template).replace(/<(alarmName|alarmArn|time)>/g, '"<$1>"');
   return JSON.parse(filled) as { instance: InstanceSettings };
 }
 
