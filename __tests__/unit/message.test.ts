@@ -11,6 +11,7 @@ import {
   restartDuration,
   truncate,
 } from "../../functions/shared/message";
+import { URL_CREDENTIALS_PROBLEM } from "../../functions/shared/url";
 import escalated from "../fixtures/events/notification-escalated.json";
 import recovered from "../fixtures/events/notification-recovered.json";
 
@@ -220,6 +221,15 @@ describe("parseNotificationEvent", () => {
         notifications: { ...escalated.notifications, opsgenieApiUrl: "http://api.opsgenie.com" },
       }),
     ).toEqual(["notifications.opsgenieApiUrl: must be an https URL (http only on 127.0.0.1/localhost)"]);
+  });
+
+  it("refuses an OpsGenie API URL with credentials in it, as the configuration does", () => {
+    expect(
+      problemsOf({
+        ...escalated,
+        notifications: { ...escalated.notifications, opsgenieApiUrl: "https://key:hunter2@api.opsgenie.com" },
+      }),
+    ).toEqual([`notifications.opsgenieApiUrl: ${URL_CREDENTIALS_PROBLEM}`]);
   });
 
   it("cuts a very long check reason (a Lambda error's Cause) instead of rejecting the event", () => {

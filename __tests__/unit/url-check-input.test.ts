@@ -1,5 +1,8 @@
 import { InvalidInputError } from "../../functions/shared/errors";
+import { URL_CREDENTIALS_PROBLEM } from "../../functions/shared/url";
 import { parseUrlCheckEvent } from "../../functions/url-check/input";
+import { parseConfig } from "../../stacks/config";
+import { configWith } from "../fixtures/config/helpers";
 
 const valid = {
   instanceId: "i-0123456789abcdef0",
@@ -79,5 +82,45 @@ describe("parseUrlCheckEvent", () => {
     expect(problemsOf("https://example.com")).toEqual([
       'event: expected an object, got "https://example.com"',
     ]);
+  });
+});
+
+describe("addresses with credentials (config and handler share the rule)", () => {
+  it.each([
+    ["https://user:hunter2@eu.example.com/health"],
+    ["https://user@eu.example.com/health"],
+    ["http://:hunter2@10.0.0.5:8080/"],
+  ])("rejects %s without echoing it", (address) => {
+    const problems = problemsOf({ ...valid, settings: { ...valid.settings, address } });
+
+    expect(problems).toEqual([`settings.address: ${URL_CREDENTIALS_PROBLEM}`]);
+    expect(problems.join("\n")).not.toContain("hunter2");
+  });
+
+  it.each([
+    ["https://user:hunter2@eu.example.com/health", false],
+    ["https://eu.example.com/health?user=a&password=b", true],
+    ["http://10.0.0.5:8080/", true],
+    ["https://eu.example.com/@me", true],
+  ])("agrees with the configuration on %s (accepted: %s)", (address, accepted) => {
+    const raw = configWith({ "regions.eu-west-1.instances.0.url": address });
+    const configAccepts = (() => {
+      try {
+        parseConfig(raw);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    const handlerAccepts = (() => {
+      try {
+        parseUrlCheckEvent({ ...valid, settings: { ...valid.settings, address } });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+
+    expect([configAccepts, handlerAccepts]).toEqual([accepted, accepted]);
   });
 });

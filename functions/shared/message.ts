@@ -16,6 +16,7 @@ import {
 } from "./contracts";
 import { isAllowedEndpoint } from "./http";
 import { INSTANCE_ID, type InputReader, parseInput, REGION } from "./input";
+import { hasUrlCredentials, URL_CREDENTIALS_PROBLEM } from "./url";
 
 /** A Step Functions STANDARD execution ARN (names: 1-80 characters, no whitespace or colon). */
 export const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^\s:]{1,80}:[^\s:]{1,80}$/;
@@ -147,6 +148,11 @@ export function parseNotificationEvent(event: unknown): NotificationEvent {
       opsgenieApiUrl === "" || isAllowedEndpoint(opsgenieApiUrl),
       ["notifications", "opsgenieApiUrl"],
       "must be an https URL (http only on 127.0.0.1/localhost)",
+    );
+    read.check(
+      !hasUrlCredentials(opsgenieApiUrl),
+      ["notifications", "opsgenieApiUrl"],
+      URL_CREDENTIALS_PROBLEM,
     );
     return {
       instanceId,

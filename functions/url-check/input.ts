@@ -1,5 +1,6 @@
 import type { CheckEvent, UrlSettings } from "../shared/contracts";
 import { INSTANCE_ID, parseInput, REGION } from "../shared/input";
+import { hasUrlCredentials, URL_CREDENTIALS_PROBLEM } from "../shared/url";
 import { parseExpectStatus } from "./status";
 
 /** DESIGN §4 defaults, applied when the workflow passes a field unresolved. */
@@ -24,7 +25,10 @@ export function parseUrlCheckEvent(event: unknown): CheckEvent<UrlSettings> {
     }
 
     const address = read.string(["settings", "address"]);
-    if (address) {
+    if (address && hasUrlCredentials(address)) {
+      // Checked first and alone: the message below would echo the password.
+      read.check(false, ["settings", "address"], URL_CREDENTIALS_PROBLEM);
+    } else if (address) {
       const url = URL.canParse(address) ? new URL(address) : undefined;
       read.check(
         url !== undefined && (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "",
