@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { bundleFunctions } from "./stacks/bundling";
-import { ConfigError, loadConfig } from "./stacks/config";
+import { ConfigError, configWarnings, loadConfig } from "./stacks/config";
 import { FirstLineStack } from "./stacks/first-line-stack";
 
 /** package.json's name, version and repository URL, for the providers' default tags. */
@@ -23,6 +23,7 @@ function appIdentity(projectDir: string) {
 export async function synthesize(opts: { cwd: string; env: NodeJS.ProcessEnv; log: (line: string) => void }) {
   // Validation comes first, before any App exists or any file is written.
   const config = loadConfig({ cwd: opts.cwd, env: opts.env });
+  for (const warning of configWarnings(config)) opts.log(`first-line: warning: ${warning}`);
   const projectDir = __dirname;
   const bundles = await bundleFunctions({
     projectDir,

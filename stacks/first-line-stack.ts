@@ -14,6 +14,12 @@ import type { FunctionCode } from "./first-line-function";
 import { FUNCTION_NAMES, type FunctionName } from "./function-catalog";
 import { RegionalFirstLine } from "./regional-first-line";
 
+/**
+ * The Terraform a deploy needs: the S3 backend's `use_lockfile` (state locking without a
+ * DynamoDB table) is generally available from 1.11 (the `cloud` block needs only 1.1).
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
+
 /** What the provider's default_tags say about who made a resource. */
 export interface AppIdentity {
   /** package.json name. */
@@ -44,7 +50,11 @@ export class FirstLineStack extends TerraformStack {
   constructor(scope: Construct, props: FirstLineStackProps) {
     const { config } = props;
     super(scope, config.stackName);
+    // cdktf 0.21 has no property for it; the override writes it into the `terraform` block.
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
 
+    // Backend settings stay as written: Terraform reads the backend block literally, never as a
+    // template (unlike resource arguments, see terraform-literal.ts), so escaping would change them.
     if (config.backend.type === "s3") {
       const backend = new S3Backend(this, {
         bucket: config.backend.bucket,
@@ -96,7 +106,7 @@ export class FirstLineStack extends TerraformStack {
           region,
           provider,
           code,
-          ...(config.operatorTopicArn ? { operatorTopicArn: config.operatorTopicArn } : {}),
+          operatorSubscriptions: config.operatorSubscriptions,
         }),
       );
     }

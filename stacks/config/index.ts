@@ -22,6 +22,7 @@ export type {
   BackendConfig,
   CloudBackendConfig,
   LogSettings,
+  OperatorSubscription,
   ResolvedConfig,
   ResolvedInstance,
   ResolvedRegion,
@@ -31,3 +32,4 @@ export type {
   VpcConfig,
 } from "./types";
 export { validateConfig } from "./validate";
+export { configWarnings } from "./warnings";

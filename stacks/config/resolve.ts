@@ -168,6 +168,7 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
       if (region === undefined || !isAwsRegion(name)) throw new Error(`region ${name} was not validated`);
       return {
         name,
+        ...(region.operatorTopicArn === undefined ? {} : { operatorTopicArn: region.operatorTopicArn }),
         ...(region.vpc === undefined
           ? {}
           : {
@@ -184,7 +185,10 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
   return {
     stackName: raw.stackName ?? DEFAULT_STACK_NAME,
     backend,
-    ...(raw.operatorTopicArn === undefined ? {} : { operatorTopicArn: raw.operatorTopicArn }),
+    operatorSubscriptions: (raw.operator?.subscriptions ?? []).map(({ protocol, endpoint }) => ({
+      protocol,
+      endpoint,
+    })),
     regions,
   };
 }

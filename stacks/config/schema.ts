@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { HEALTH_CHECK_ID } from "../../functions/route53-check/input";
 import { INSTANCE_ID } from "../../functions/shared/input";
+import { hasUrlCredentials, URL_CREDENTIALS_PROBLEM } from "../../functions/shared/url";
 import { FINGERPRINT as HOST_KEY_SHA256 } from "../../functions/ssh-check/fingerprint";
 import { describeValue, didYouMean } from "./errors";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
@@ -19,10 +20,12 @@ export { INSTANCE_ID } from "../../functions/shared/input";
 export { FINGERPRINT as HOST_KEY_SHA256 } from "../../functions/ssh-check/fingerprint";
 
 const REGION_PART = "[a-z]{2}(?:-[a-z]+)+-\\d";
-/** SNS topic ARN in the commercial partition. */
+/** SNS topic ARN in the commercial partition; group 1 is its region. */
 export const SNS_TOPIC_ARN = new RegExp(
-  `^arn:aws:sns:${REGION_PART}:\\d{12}:[A-Za-z0-9_-]{1,256}(?:\\.fifo)?$`,
+  `^arn:aws:sns:(${REGION_PART}):\\d{12}:[A-Za-z0-9_-]{1,256}(?:\\.fifo)?$`,
 );
+/** An e-mail address SNS can deliver to (one @, a dotted domain, no spaces). */
+export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** A Secrets Manager secret name (AWS's allowed characters and length). */
 export const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** A Secrets Manager secret ARN in the commercial partition. */
@@ -66,16 +69,16 @@ function int(min: number, max: number) {
 }
 
 function httpUrl(protocols: readonly string[], what: string) {
-  return z.string().refine(
-    (value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { error: (iss) => `${describeValue(iss.input)} is not ${what}` },
-  );
+  return z
+    .string()
+    .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+      error: (iss) => `${describeValue(iss.input)} is not ${what}`,
+      abort: true,
+    })
+    .refine((value) => !hasUrlCredentials(value), {
+      // Never echo the value: the password is the very thing that must not be printed.
+      error: URL_CREDENTIALS_PROBLEM,
+    });
 }
 
 /** True when `value` is a comma-separated list of status codes (100-599) and ascending ranges. */
@@ -208,6 +211,35 @@ const instanceSchema = z.strictObject({
   ssh: instanceSsh.optional(),
 });
 
+/** Who hears that first-line itself is failing: subscribed to every region's operator topic. */
+const operatorSubscription = z.discriminatedUnion(
+  "protocol",
+  [
+    z.strictObject({
+      protocol: z.literal("email"),
+      endpoint: matching(EMAIL_ADDRESS, "an e-mail address"),
+    }),
+    z.strictObject({
+      protocol: z.literal("https"),
+      endpoint: httpUrl(["https:"], "an https:// URL (e.g. a pager's SNS integration URL)"),
+    }),
+  ],
+  {
+    error: (iss) =>
+      iss.code === "invalid_union"
+        ? `expected "protocol" to be "email" or "https", got ${describeValue(
+            typeof iss.input === "object" && iss.input !== null
+              ? (iss.input as Record<string, unknown>).protocol
+              : iss.input,
+          )}`
+        : undefined,
+  },
+);
+
+const operatorSchema = z.strictObject({
+  subscriptions: z.array(operatorSubscription).optional(),
+});
+
 const vpcSchema = z.strictObject({
   subnetIds: z.array(matching(SUBNET_ID, "a subnet id (subnet- followed by 8 or 17 hex digits)")).min(1),
   securityGroupIds: z
@@ -217,6 +249,11 @@ const vpcSchema = z.strictObject({
 
 const regionSchema = z.strictObject({
   vpc: vpcSchema.optional(),
+  // An existing topic instead of the one first-line creates; rules.ts checks its region.
+  operatorTopicArn: matching(
+    SNS_TOPIC_ARN,
+    "an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)",
+  ).optional(),
   ...settingsShape,
   instances: z
     .array(instanceSchema)
@@ -263,10 +300,7 @@ export const rawConfigSchema = z.strictObject({
     "a stack name (1-20 characters: lower-case letters, digits, dashes)",
   ).optional(),
   backend: backendSchema,
-  operatorTopicArn: matching(
-    SNS_TOPIC_ARN,
-    "an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)",
-  ).optional(),
+  operator: operatorSchema.optional(),
   defaults: z.strictObject(settingsShape).optional(),
   regions: z.record(z.string(), regionSchema).refine((regions) => Object.keys(regions).length > 0, {
     error: 'list at least one region, e.g. { "eu-west-1": { "instances": [...] } }',
@@ -277,5 +311,7 @@ export const rawConfigSchema = z.strictObject({
 export type RawConfig = z.infer<typeof rawConfigSchema>;
 /** One region as written. */
 export type RawRegion = z.infer<typeof regionSchema>;
+/** One operator subscription as written. */
+export type RawOperatorSubscription = z.infer<typeof operatorSubscription>;
 /** One instance as written. */
 export type RawInstance = z.infer<typeof instanceSchema>;

@@ -61,9 +61,21 @@ export interface ResolvedInstance {
   readonly logs: LogSettings;
 }
 
+/** An endpoint subscribed to every operator topic first-line creates. */
+export interface OperatorSubscription {
+  readonly protocol: "email" | "https";
+  /** An e-mail address, or an https URL (e.g. a pager's SNS integration URL). */
+  readonly endpoint: string;
+}
+
 /** One region: its provider alias, its regional module and its instances. */
 export interface ResolvedRegion {
   readonly name: AwsRegion;
+  /**
+   * An existing SNS topic in this region the "first-line is failing" alarm notifies.
+   * @default none: first-line creates `<stackName>-<region>-operator` with the operator subscriptions
+   */
+  readonly operatorTopicArn?: string;
   /** Present when the region's functions run in a VPC (the SSH check then uses private IPs). */
   readonly vpc?: VpcConfig;
   /** Retention of the region's log groups (defaults > region; instances cannot change shared groups). */
@@ -77,8 +89,8 @@ export interface ResolvedConfig {
   /** 1-20 characters [a-z0-9-]. @default "first-line" */
   readonly stackName: string;
   readonly backend: BackendConfig;
-  /** SNS topic told when first-line itself fails. @default none */
-  readonly operatorTopicArn?: string;
+  /** Subscribed to each operator topic first-line creates. @default none (synth warns) */
+  readonly operatorSubscriptions: readonly OperatorSubscription[];
   /** Sorted by region name, so synth output does not depend on key order in the file. */
   readonly regions: readonly ResolvedRegion[];
 }

@@ -23,6 +23,8 @@ const PLACEMENT: Readonly<Record<string, string>> = {
   address: 'only allowed in an instance\'s "url" (the address differs per instance)',
   vpc: "only allowed in a region (regions.<region>.vpc)",
   instances: "only allowed in a region (regions.<region>.instances)",
+  operatorTopicArn:
+    "only allowed in a region: CloudWatch alarm actions accept only an SNS topic in the alarm's own region, so one topic cannot serve every region; set regions.<region>.operatorTopicArn to an existing topic in that region, or list e-mail/https endpoints in operator.subscriptions and first-line creates <stackName>-<region>-operator in each region",
 };
 
 function plural(count: number | bigint, word: string): string {
