@@ -78,13 +78,12 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
     steps.push({ step, ok, run: result });
     return result;
   };
-  const failed = (step: StepName, result: GroupRun, detail = "") => ({
-    stack,
-    copy,
-    steps,
-    failure:
-      `terraform ${step} in ${dir} ${result.timedOut ? "timed out" : `exited ${result.code}`}${detail}\n${result.stderr}${result.stdout}`.trimEnd(),
-  });
+  /** The failure of `step`: the summary when given, else terraform's own output. */
+  const failed = (step: StepName, result: GroupRun, summary?: string) => {
+    const how = result.timedOut ? "timed out" : `exited ${result.code}`;
+    const detail = summary ?? `\n${result.stderr}${result.stdout}`.trimEnd();
+    return { stack, copy, steps, failure: `terraform ${step} in ${dir} ${how}${detail}` };
+  };
 
   const initNoBackend = await run("init -backend=false", [
     "init",
@@ -102,7 +101,7 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
     const parsed = JSON.parse(validateRun.stdout) as { valid: boolean; diagnostics?: ValidateDiagnostic[] };
     validate = { valid: parsed.valid, diagnostics: parsed.diagnostics ?? [] };
   } catch {
-    return failed("validate", validateRun, " without JSON output");
+    return failed("validate", validateRun);
   }
   if (!validate.valid) {
     const errors = validate.diagnostics

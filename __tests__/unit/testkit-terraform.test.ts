@@ -173,6 +173,7 @@ describe("the test copy of a stack", () => {
           secret_key: "first-line-test-secret",
           skip_credentials_validation: true,
           skip_metadata_api_check: true,
+          skip_region_validation: true,
         })),
       },
     });

@@ -81,6 +81,18 @@ function httpUrl(protocols: readonly string[], what: string) {
     });
 }
 
+/** The message of a discriminated union whose discriminator `key` holds none of `allowed`. */
+function discriminatorError(key: string, allowed: readonly string[]) {
+  return (iss: z.core.$ZodRawIssue) =>
+    iss.code === "invalid_union"
+      ? `expected "${key}" to be ${allowed.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeValue(
+          typeof iss.input === "object" && iss.input !== null
+            ? (iss.input as Record<string, unknown>)[key]
+            : iss.input,
+        )}`
+      : undefined;
+}
+
 /** True when `value` is a comma-separated list of status codes (100-599) and ascending ranges. */
 export function isStatusList(value: string): boolean {
   if (!STATUS_LIST.test(value)) return false;
@@ -224,16 +236,7 @@ const operatorSubscription = z.discriminatedUnion(
       endpoint: httpUrl(["https:"], "an https:// URL (e.g. a pager's SNS integration URL)"),
     }),
   ],
-  {
-    error: (iss) =>
-      iss.code === "invalid_union"
-        ? `expected "protocol" to be "email" or "https", got ${describeValue(
-            typeof iss.input === "object" && iss.input !== null
-              ? (iss.input as Record<string, unknown>).protocol
-              : iss.input,
-          )}`
-        : undefined,
-  },
+  { error: discriminatorError("protocol", ["email", "https"]) },
 );
 
 const operatorSchema = z.strictObject({
@@ -281,16 +284,7 @@ const backendSchema = z.discriminatedUnion(
       project: z.string().min(1).optional(),
     }),
   ],
-  {
-    error: (iss) =>
-      iss.code === "invalid_union"
-        ? `expected "type" to be "s3" or "cloud", got ${describeValue(
-            typeof iss.input === "object" && iss.input !== null
-              ? (iss.input as Record<string, unknown>).type
-              : iss.input,
-          )}`
-        : undefined,
-  },
+  { error: discriminatorError("type", ["s3", "cloud"]) },
 );
 
 /** The whole raw document (cdktf.json `context.firstLine`, or the file `FIRST_LINE_CONFIG` names). */
