@@ -116,12 +116,18 @@ export function runInOwnGroup(
       killGroup(pgid);
       reject(error);
     });
-    child.once("close", (code) => {
+    // At exit, end what is left of the group: a leftover that inherited stdout would otherwise
+    // hold the pipe open, and "close" (all output read) would wait for it.
+    let exitCode: number | null = null;
+    child.once("exit", (code) => {
+      exitCode = code;
       clearTimeout(timer);
       if (sampler) clearInterval(sampler);
       killGroup(pgid);
+    });
+    child.once("close", () => {
       resolve({
-        code,
+        code: exitCode,
         stdout: Buffer.concat(stdout).toString("utf8"),
         stderr: Buffer.concat(stderr).toString("utf8"),
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
