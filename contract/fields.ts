@@ -58,6 +58,11 @@ export interface TextOptions {
   readonly test?: (value: string) => boolean;
   /** @default MAX_TEXT_LENGTH */
   readonly maxLength?: number;
+  /**
+   * A problem worded without the value, tested before the others: for values that may hold a
+   * secret (a URL with a password), which the usual message would echo. @default none
+   */
+  readonly refuse?: (value: string) => string | undefined;
 }
 
 /** A non-empty string, optionally matching a pattern and a test. */
@@ -70,6 +75,8 @@ export function text<T extends string = string>(options: TextOptions): Field<T> 
       if (typeof value !== "string") return at(`expected ${options.what}, got ${describeValue(value)}`);
       if (value.length === 0) return at("must not be empty");
       if (value.length > maxLength) return at(`must be at most ${maxLength} characters`);
+      const refusal = options.refuse?.(value);
+      if (refusal !== undefined) return at(refusal);
       if ((options.pattern && !options.pattern.test(value)) || (options.test && !options.test(value))) {
         return at(`${describeValue(value)} is not ${options.what}`);
       }

@@ -70,6 +70,17 @@ export const secretField: Field<string> = text({
   what: "a Secrets Manager secret name, or a complete secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters AWS appended>; copy it from the console or `aws secretsmanager describe-secret`)",
 });
 
+/** The problem with `https://user:pass@host/...`, worded without the value (it holds the secret). */
+export const URL_CREDENTIALS_PROBLEM =
+  "the URL has a user name or password in it: a secret in the configuration lands in Terraform config and state, plans and the workflow's execution history; give the URL without credentials";
+
+/** URL_CREDENTIALS_PROBLEM when `value` parses as a URL with a user name or password in it. */
+export function urlCredentialsProblem(value: string): string | undefined {
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  return url.username !== "" || url.password !== "" ? URL_CREDENTIALS_PROBLEM : undefined;
+}
+
 /** True for an absolute http(s) URL with a host and without a user or password in it. */
 export function isPlainHttpUrl(value: string, protocols: readonly string[] = ["http:", "https:"]): boolean {
   if (!URL.canParse(value)) return false;
@@ -79,6 +90,7 @@ export function isPlainHttpUrl(value: string, protocols: readonly string[] = ["h
   );
 }
 export const httpUrlField = text({
+  refuse: urlCredentialsProblem,
   test: (value) => isPlainHttpUrl(value),
   what: "an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state)",
 });

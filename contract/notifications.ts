@@ -4,7 +4,7 @@
  * themselves are the senders beside this file (contract/senders/).
  */
 import { list, object, oneOf, type Shape, text } from "./fields";
-import { isPlainHttpUrl, secretField } from "./identifiers";
+import { isPlainHttpUrl, secretField, urlCredentialsProblem } from "./identifiers";
 import { CHAT_TYPES, PAGER_TYPES } from "./senders";
 
 /** What chat can be told about (`notifications.chatOn`). */
@@ -29,6 +29,7 @@ export function isAllowedEndpoint(value: string): boolean {
 
 /** A pager's base URL: `scheme://host[:port][/prefix]`; the sender appends its documented path. */
 export const apiUrlField = text({
+  refuse: urlCredentialsProblem,
   test: (value) => isAllowedEndpoint(value) && !/[?#]/.test(value),
   what: "an https:// base URL without query or credentials (http:// only to 127.0.0.1, for tests)",
 });

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: prints one table of the numbers the issues set targets for, with the target
- * beside each and a mark where it is missed. Timings are medians of several runs; they belong
- * here, never in tests (the machines are noisy).
+ * beside each and a mark where it is missed. Timings are medians of several runs (terraform runs
+ * once per size: a 25-region plan takes minutes); they belong here, never in tests (the machines
+ * are noisy). `BENCH_SKIP_TESTS=1` and `BENCH_SKIP_TERRAFORM=1` leave out the slowest rows.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -10,7 +11,16 @@ import { join } from "node:path";
 import { bundleFunctions } from "../stacks/bundling";
 import { FUNCTION_NAMES } from "../stacks/function-catalog";
 import { readZip } from "../stacks/zip";
+import { AwsStandIn } from "../testkit/aws-stand-in";
 import { type FleetShape, fleetConfigOf } from "../testkit/fleet-config";
+import { manifestStacks } from "../testkit/synth-manifest";
+import { checkStack, stepRun } from "../testkit/terraform-check";
+import { plannedResources } from "../testkit/terraform-plan";
+import {
+  findToolchain,
+  MissingToolchainError,
+  type TerraformToolchain,
+} from "../testkit/terraform-toolchain";
 import { runCommand } from "./lib/command";
 
 const projectDir = join(__dirname, "..");
@@ -118,6 +128,77 @@ function fleetSynth(work: string, name: string, shape: FleetShape): FleetSynth {
     stacks: stacks.length,
     distinctZips: zips.size,
   };
+}
+
+const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+
+/** Memory the kernel could hand out now without swapping (MemAvailable). */
+function availableMemoryBytes(): number {
+  const kb = /MemAvailable:\s+(\d+) kB/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1];
+  return Number(kb ?? 0) * 1024;
+}
+
+/** What one provider process holds during a plan (measured: ~0.6 GB), with a little margin. */
+const PROVIDER_BYTES = 0.65 * 1024 ** 3;
+/** Terraform starts a few provider processes beyond one per region (28 seen for 25 regions). */
+const EXTRA_PROVIDERS = 3;
+/** Terraform itself and the rest of the machine. */
+const HEADROOM_BYTES = 1.5 * 1024 ** 3;
+
+/**
+ * `terraform validate` and `plan` of the 1-, 10- and 25-region single stacks the synth rows
+ * wrote, against the loopback stand-in (testkit/terraform-check.ts): plan wall time and the peak
+ * summed RSS of the provider processes. A run goes ahead only when the memory its providers
+ * need is available; otherwise the row says why it was skipped.
+ */
+async function terraformRows(outdirOf: (regions: number) => string, work: string) {
+  let toolchain: TerraformToolchain;
+  try {
+    toolchain = findToolchain();
+  } catch (error) {
+    if (!(error instanceof MissingToolchainError)) throw error;
+    add("terraform plan", `not measured: ${error.message}`);
+    return;
+  }
+  const standIn = await AwsStandIn.start();
+  try {
+    for (const regions of [1, 10, 25]) {
+      const needed = (regions + EXTRA_PROVIDERS) * PROVIDER_BYTES + HEADROOM_BYTES;
+      const available = availableMemoryBytes();
+      if (available < needed) {
+        add(
+          `${regions} region(s): terraform plan`,
+          `skipped: ${gb(available)} available, ${regions} provider processes need about ${gb(needed)}`,
+        );
+        continue;
+      }
+      const [stack] = manifestStacks(outdirOf(regions));
+      if (!stack) throw new Error(`no stack synthesized for ${regions} region(s)`);
+      const check = await checkStack({
+        toolchain,
+        stack,
+        workDir: join(work, `terraform-${regions}`),
+        standInUrl: standIn.url,
+        sampleProviderRss: true,
+      });
+      if (check.failure || !check.plan)
+        throw new Error(`terraform failed for ${regions} region(s):\n${check.failure}`);
+      const plan = stepRun(check, "plan");
+      const validate = stepRun(check, "validate");
+      add(
+        `${regions} region(s): terraform validate / plan wall time`,
+        `${((validate?.durationMs ?? 0) / 1000).toFixed(1)} s / ${((plan?.durationMs ?? 0) / 1000).toFixed(1)} s (${plannedResources(check.plan).length} to add)`,
+        "report",
+      );
+      add(
+        `${regions} region(s): provider processes, peak summed RSS during plan`,
+        `${gb(plan?.peakRssBytes ?? 0)} (${plan?.peakProcesses ?? 0} ${plan?.peakProcesses === 1 ? "process" : "processes"})`,
+        "report",
+      );
+    }
+  } finally {
+    await standIn.close();
+  }
 }
 
 async function main() {
@@ -232,8 +313,8 @@ async function main() {
       add(
         "function assets in cdktf.out (shared by all regions)",
         String(assets.length),
-        "6",
-        assets.length === 6,
+        String(FUNCTION_NAMES.length),
+        assets.length === FUNCTION_NAMES.length,
       );
     }
   }
@@ -296,6 +377,10 @@ async function main() {
     String(FUNCTION_NAMES.length),
     hundred.distinctZips === FUNCTION_NAMES.length,
   );
+  // --- terraform plan of the synthesized single stack (after every synth, one at a time) -------
+  if (process.env.BENCH_SKIP_TERRAFORM !== "1") {
+    await terraformRows((regions) => join(work, `out-${regions}`), work);
+  }
   rmSync(work, { recursive: true, force: true });
 
   // --- test suite ----------------------------------------------------------------------------
@@ -340,7 +425,8 @@ runCommand(
     options: {},
     notes: [
       "environment: BENCH_RUNS=<n> samples per timing (default 3; medians are reported),",
-      "             BENCH_SKIP_TESTS=1 skips the test-suite timing.",
+      "             BENCH_SKIP_TESTS=1 skips the test-suite timing,",
+      "             BENCH_SKIP_TERRAFORM=1 skips terraform validate/plan (needs terraform and the provider mirror).",
     ],
   },
   async () => {

@@ -42,9 +42,14 @@ export const LAMBDA_RUNTIME = "nodejs24.x";
 export const LAMBDA_ARCHITECTURE = "arm64";
 const MEMORY_MB = 256;
 
-const VPC_ACTIONS = [
+/**
+ * The EC2 part of AWS's managed policy AWSLambdaVPCAccessExecutionRole (v3, January 2024, which
+ * added `ec2:DescribeSubnets`): what Lambda needs to place a function's network interfaces.
+ */
+export const VPC_ACTIONS = [
   "ec2:CreateNetworkInterface",
   "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSubnets",
   "ec2:DeleteNetworkInterface",
   "ec2:AssignPrivateIpAddresses",
   "ec2:UnassignPrivateIpAddresses",

@@ -21,6 +21,12 @@ import { FUNCTION_NAMES, type FunctionName } from "./function-catalog";
 import { assumeRoleSessionName } from "./naming";
 import { RegionalFirstLine } from "./regional-first-line";
 
+/**
+ * The Terraform a deploy needs: the S3 backend's `use_lockfile` (state locking without a
+ * DynamoDB table) is generally available from 1.11 (the `cloud` block needs only 1.1).
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.11";
+
 /** What the provider's default_tags say about who made a resource. */
 export interface AppIdentity {
   /** package.json name. */
@@ -46,6 +52,10 @@ export interface FirstLineStackProps extends FirstLineAppProps {
   readonly stack: ResolvedStack;
 }
 
+/**
+ * Backend settings stay as written: Terraform reads the backend block literally, never as a
+ * template (unlike resource arguments, see terraform-literal.ts), so escaping would change them.
+ */
 function addBackend(stack: TerraformStack, backend: BackendConfig): void {
   if (backend.type === "s3") {
     const s3 = new S3Backend(stack, {
@@ -116,6 +126,8 @@ export class FirstLineStack extends TerraformStack {
   constructor(scope: Construct, props: FirstLineStackProps) {
     const { config, stack } = props;
     super(scope, stack.name);
+    // cdktf 0.21 has no property for it; the override writes it into the `terraform` block.
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     addBackend(this, stack.backend);
 
     // Every stack has its own copy of the zips: a stack's folder is all Terraform sees.
@@ -140,7 +152,7 @@ export class FirstLineStack extends TerraformStack {
           region,
           provider: regionProvider(this, region, props),
           code,
-          ...(config.operatorTopicArn ? { operatorTopicArn: config.operatorTopicArn } : {}),
+          operatorSubscriptions: config.operatorSubscriptions,
         }),
       );
     }

@@ -14,6 +14,7 @@ export const WILDCARD_ALLOW_LIST: Readonly<Record<string, string>> = {
   "ec2:CreateNetworkInterface":
     "Lambda in a VPC creates its ENIs before they exist; AWS documents Resource * for these (AWSLambdaVPCAccessExecutionRole).",
   "ec2:DescribeNetworkInterfaces": "EC2 Describe* actions support no resource-level permissions.",
+  "ec2:DescribeSubnets": "EC2 Describe* actions support no resource-level permissions.",
   "ec2:DeleteNetworkInterface":
     "Lambda in a VPC deletes ENIs it created, whose ids are unknown in advance (AWSLambdaVPCAccessExecutionRole).",
   "ec2:AssignPrivateIpAddresses": "Lambda VPC networking; same reason as ec2:CreateNetworkInterface.",

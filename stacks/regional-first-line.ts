@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -8,18 +9,27 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ALL_CHECKS } from "../contract/checks";
-import type { WorkflowInput } from "../contract/workflow";
-import { ConfigError, type ResolvedInstance, type ResolvedRegion, regionConfigPath } from "./config";
+import type { InstanceSettings, WorkflowInput } from "../contract/workflow";
+import {
+  ConfigError,
+  type OperatorSubscription,
+  type ResolvedInstance,
+  type ResolvedRegion,
+  regionConfigPath,
+} from "./config";
 import { FirstLineFunction, type FunctionCode } from "./first-line-function";
 import type { FunctionName } from "./function-catalog";
 import { iamContext, type PolicyStatement, policyDocument, trustPolicy } from "./iam";
 import { instanceArn, regionalName } from "./naming";
 import { regionalWorkflow } from "./regional-workflow";
+import { terraformLiteral } from "./terraform-literal";
 import { METRICS } from "./workflow";
 
 /** Props of {@link RegionalFirstLine}. */
@@ -32,25 +42,48 @@ export interface RegionalFirstLineProps {
   readonly provider: AwsProvider;
   /** The six bundled functions, shared by all regions. */
   readonly code: Readonly<Record<FunctionName, FunctionCode>>;
-  /** SNS topic told when first-line itself fails. @default none (the alarm still shows in the console) */
-  readonly operatorTopicArn?: string;
+  /**
+   * Subscribed to the operator topic first-line creates in the region when the region names
+   * no `operatorTopicArn` of its own. @default none (the topic is still created)
+   */
+  readonly operatorSubscriptions?: readonly OperatorSubscription[];
 }
 
 /** EventBridge's limit on an input transformer's template (PutTargets rejects longer ones). */
 export const INPUT_TEMPLATE_MAX_LENGTH = 8192;
 
+/** The workflow input's alarm fields, each filled by EventBridge from the variable of that name. */
+const ALARM_PLACEHOLDERS: Readonly<Record<keyof WorkflowInput["alarm"], string>> = {
+  name: "alarmName",
+  arn: "alarmArn",
+  time: "time",
+};
+
 /**
- * The target's input template: the settings as JSON, with `<` and `>` escaped (a URL or body
- * text could otherwise read as an EventBridge placeholder), then the three placeholders left
- * unquoted so EventBridge inserts them as JSON strings. Indented, so a plan shows one setting
- * per line; compact when only that fits EventBridge's limit.
+ * The target's input template as EventBridge receives it: the workflow input with the
+ * instance's settings as JSON, `<` and `>` escaped inside them (so no configured text can read
+ * as a placeholder, `<time>` included), and the alarm fields as unquoted placeholders, which
+ * EventBridge fills with JSON strings. A placeholder's spot is marked with a string the
+ * settings' JSON does not contain, so only those three spots become placeholders. Indented,
+ * so a plan shows one setting per line; compact when only that fits EventBridge's limit.
+ * The caller escapes the result for Terraform ({@link terraformLiteral}).
  */
-export function inputTemplate(template: unknown): string {
+export function inputTemplate(settings: InstanceSettings): string {
+  const settingsJson = JSON.stringify(settings);
+  const markers = Object.entries(ALARM_PLACEHOLDERS).map(([field, variable]) => {
+    let marker = `first-line-placeholder:${variable}`;
+    while (settingsJson.includes(marker)) marker += "!";
+    return { field, variable, marker };
+  });
+  const template: Record<keyof WorkflowInput, unknown> = {
+    instance: settings,
+    alarm: Object.fromEntries(markers.map(({ field, marker }) => [field, marker])),
+  };
   const render = (indent?: number) =>
-    JSON.stringify(template, null, indent)
-      .replace(/</g, "\\u003c")
-      .replace(/>/g, "\\u003e")
-      .replace(/"\\u003c(alarmName|alarmArn|time)\\u003e"/g, "<$1>");
+    markers.reduce(
+      (text, { marker, variable }) => text.replace(JSON.stringify(marker), () => `<${variable}>`),
+      JSON.stringify(template, null, indent).replace(/</g, "\\u003c").replace(/>/g, "\\u003e"),
+    );
   const pretty = render(2);
   return templateLength(pretty) <= INPUT_TEMPLATE_MAX_LENGTH ? pretty : render();
 }
@@ -105,6 +138,8 @@ export class RegionalFirstLine extends Construct {
   readonly deadLetterQueue: SqsQueue;
   readonly functions: Readonly<Record<FunctionName, FirstLineFunction>>;
   readonly cpuAlarms: readonly CloudwatchMetricAlarm[];
+  /** The region's operator topic: the configured one, or `<stackName>-<region>-operator`. */
+  readonly operatorTopicArn: string;
 
   constructor(scope: Construct, id: string, props: RegionalFirstLineProps) {
     super(scope, id);
@@ -313,6 +348,8 @@ export class RegionalFirstLine extends Construct {
     });
 
     // --- first-line itself is failing ---------------------------------------------------------
+    // CloudWatch alarm actions accept only an SNS topic in the alarm's own region (DESIGN §2).
+    this.operatorTopicArn = region.operatorTopicArn ?? this.operatorTopic(name("operator"), props).arn;
     new CloudwatchMetricAlarm(this, "self-alarm", {
       provider,
       alarmName: name("first-line-failing"),
@@ -360,8 +397,8 @@ export class RegionalFirstLine extends Construct {
           },
         },
       ],
-      alarmActions: props.operatorTopicArn ? [props.operatorTopicArn] : [],
-      okActions: props.operatorTopicArn ? [props.operatorTopicArn] : [],
+      alarmActions: [this.operatorTopicArn],
+      okActions: [this.operatorTopicArn],
     });
 
     // --- outputs -------------------------------------------------------------------------------
@@ -379,6 +416,26 @@ export class RegionalFirstLine extends Construct {
     });
   }
 
+  /**
+   * The region's operator topic with the operator subscriptions. Unencrypted on purpose: it
+   * carries alarm states only, and CloudWatch cannot publish through the AWS-managed SNS key
+   * (DESIGN §2). Subscription ids come from the endpoint, so reordering the list changes nothing.
+   */
+  private operatorTopic(topicName: string, props: RegionalFirstLineProps): SnsTopic {
+    const { provider } = props;
+    const topic = new SnsTopic(this, "operator-topic", { provider, name: topicName });
+    for (const { protocol, endpoint } of props.operatorSubscriptions ?? []) {
+      const id = createHash("sha256").update(`${protocol}:${endpoint}`).digest("hex").slice(0, 12);
+      new SnsTopicSubscription(this, `operator-subscription-${id}`, {
+        provider,
+        topicArn: topic.arn,
+        protocol,
+        endpoint: terraformLiteral(endpoint),
+      });
+    }
+    return topic;
+  }
+
   /** Alarm, rule and target for one instance, under a scope named after the instance id. */
   private instanceAlarm(
     instance: ResolvedInstance,
@@ -391,11 +448,7 @@ export class RegionalFirstLine extends Construct {
 
     // The template carries the instance's resolved settings, so the plan shows them and the
     // workflow needs no lookup; only the alarm's own name, ARN and time come from the event.
-    const template: Record<keyof WorkflowInput, unknown> = {
-      instance: settings,
-      alarm: { name: "<alarmName>", arn: "<alarmArn>", time: "<time>" },
-    };
-    const input = inputTemplate(template);
+    const input = inputTemplate(settings);
     if (templateLength(input) > INPUT_TEMPLATE_MAX_LENGTH) {
       // Synth would succeed and `terraform apply` fail; say which instance and what to shorten.
       throw new ConfigError("Invalid first-line configuration: 1 problem; fix it and run again:", [
@@ -443,7 +496,7 @@ export class RegionalFirstLine extends Construct {
       roleArn: eventsRole.arn,
       inputTransformer: {
         inputPaths: { alarmName: "$.detail.alarmName", alarmArn: "$.resources[0]", time: "$.time" },
-        inputTemplate: input,
+        inputTemplate: terraformLiteral(input),
       },
       retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 20 },
       deadLetterConfig: { arn: this.deadLetterQueue.arn },

@@ -17,6 +17,7 @@ function document(notifications: Json, stackName = "legacy-keys"): Json {
   return {
     stackName,
     backend: { type: "s3", bucket: "acme-tfstate", key: "first-line.tfstate", region: "eu-central-1" },
+    operator: { subscriptions: [{ protocol: "email", endpoint: "platform-oncall@example.com" }] },
     defaults: { notifications },
     regions: {
       "eu-west-1": {

@@ -3,11 +3,12 @@
  * be installed here). Each rule is a pure function of the JSON; `id` names the checkov or trivy
  * check it follows where one exists.
  */
-import { allPolicyStatements, asList } from "./iam-sim";
+import { allPolicyStatements, asList, type PolicyStatementJson } from "./iam-sim";
 import {
   dataSources,
   providerRegions,
   referencedAddress,
+  regionOf,
   resources,
   type TfBlock,
   type TfJson,
@@ -52,6 +53,72 @@ export const SECRET_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
     pattern: /(api_?key|genie)["'\s:=]+[0-9a-f]{8}-[0-9a-f]{4}-/i,
   },
 ];
+
+/** The region field of a literal ARN; undefined for a global ARN (IAM, Route 53) or no ARN. */
+function arnRegion(arn: string): string | undefined {
+  const parts = arn.split(":");
+  return parts[0] === "arn" && parts.length >= 6 && parts[3] !== "" ? parts[3] : undefined;
+}
+
+/**
+ * The regions a value points into: each `${type.name.attr}` reference counts as the region of
+ * the referenced block's provider, and a literal ARN as its own region field.
+ */
+function regionsPointedTo(tf: TfJson, value: unknown): { what: string; region: string }[] {
+  if (typeof value !== "string") return [];
+  const out: { what: string; region: string }[] = [];
+  const literal = value.replace(/\$\{([^{}]+)\}/g, (whole: string) => {
+    const address = referencedAddress(whole);
+    const [type = "", id = ""] = (address ?? "").replace(/^data\./, "").split(".");
+    const block = address?.startsWith("data.") ? tf.data?.[type]?.[id] : tf.resource?.[type]?.[id];
+    if (block?.provider !== undefined) out.push({ what: whole, region: regionOf(tf, block) });
+    return "";
+  });
+  const region = arnRegion(literal);
+  if (region !== undefined) out.push({ what: literal, region });
+  return out;
+}
+
+/** The `Resource` values of a policy document held as JSON text. */
+function policyResources(text: unknown): string[] {
+  if (typeof text !== "string") return [];
+  const doc = JSON.parse(text) as { Statement: PolicyStatementJson | PolicyStatementJson[] };
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  return statements.flatMap((statement) => [...asList(statement.Resource)]);
+}
+
+/** Per resource type, the values AWS requires to be in the resource's own region. */
+const SAME_REGION_FIELDS: Readonly<Record<string, (body: TfBlock) => { field: string; value: unknown }[]>> = {
+  // CloudWatch accepts alarm actions (SNS topics, EC2/SSM actions) only in the alarm's region.
+  aws_cloudwatch_metric_alarm: (body) =>
+    ["alarm_actions", "ok_actions", "insufficient_data_actions"].flatMap((field) =>
+      (Array.isArray(body[field]) ? (body[field] as unknown[]) : []).map((value) => ({ field, value })),
+    ),
+  // A rule's targets and dead-letter queue live in its region; only an event bus may be elsewhere.
+  aws_cloudwatch_event_target: (body) => [
+    ...(isEventBus(body.arn) ? [] : [{ field: "arn", value: body.arn }]),
+    { field: "dead_letter_config.arn", value: record(body.dead_letter_config)?.arn },
+  ],
+  // A queue or topic policy is about its own queue or topic.
+  aws_sqs_queue_policy: (body) => [
+    { field: "queue_url", value: body.queue_url },
+    ...policyResources(body.policy).map((value) => ({ field: "policy Resource", value })),
+  ],
+  aws_sns_topic_policy: (body) => [
+    { field: "arn", value: body.arn },
+    ...policyResources(body.policy).map((value) => ({ field: "policy Resource", value })),
+  ],
+  // SNS subscribes through the topic's regional endpoint.
+  aws_sns_topic_subscription: (body) => [{ field: "topic_arn", value: body.topic_arn }],
+};
+
+function isEventBus(value: unknown): boolean {
+  return (
+    typeof value === "string" &&
+    (/^arn:aws[a-z-]*:events:[^:]+:\d{12}:event-bus\//.test(value) ||
+      /^\$\{aws_cloudwatch_event_bus\./.test(value))
+  );
+}
 
 function secretFindings(text: string): string[] {
   return SECRET_PATTERNS.filter((p) => p.pattern.test(text)).map((p) => p.name);
@@ -318,6 +385,30 @@ export const RULES: readonly Rule[] = [
             address: entry.address,
             message: `provider ${String(provider)}`,
           });
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: "FL_SAME_REGION",
+    title:
+      "No resource points at another region where AWS requires its own (alarm actions, event targets other than event buses and their dead-letter queues, queue and topic policies, topic subscriptions)",
+    check: (tf) => {
+      const out: Violation[] = [];
+      for (const [type, fieldsOf] of Object.entries(SAME_REGION_FIELDS)) {
+        for (const entry of resources(tf, type)) {
+          const own = regionOf(tf, entry.body);
+          for (const { field, value } of fieldsOf(entry.body)) {
+            for (const { what, region } of regionsPointedTo(tf, value)) {
+              if (region === own) continue;
+              out.push({
+                rule: "FL_SAME_REGION",
+                address: entry.address,
+                message: `${field} ${what} is in ${region}, but this ${type} is in ${own} and AWS requires the same region`,
+              });
+            }
+          }
         }
       }
       return out;

@@ -9,6 +9,7 @@ type Json = Record<string, unknown>;
 function document(notifications: { defaults?: Json; region?: Json; instance?: Json }): Json {
   return {
     backend: { type: "s3", bucket: "acme-tfstate", key: "first-line.tfstate", region: "eu-central-1" },
+    operator: { subscriptions: [{ protocol: "email", endpoint: "platform-oncall@example.com" }] },
     defaults: { notifications: notifications.defaults },
     regions: {
       "eu-west-1": {
@@ -60,12 +61,7 @@ const NEW = {
 /** Exactly what the stack hands each instance's EventBridge target. */
 function inputTemplates(raw: Json): string[] {
   return parseConfig(raw).regions.flatMap((region) =>
-    region.instances.map((instance) =>
-      inputTemplate({
-        instance: instance.settings,
-        alarm: { name: "<alarmName>", arn: "<alarmArn>", time: "<time>" },
-      }),
-    ),
+    region.instances.map((instance) => inputTemplate(instance.settings)),
   );
 }
 

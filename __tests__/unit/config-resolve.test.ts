@@ -30,7 +30,7 @@ const DEFAULT_ALARM = {
 describe("the example configuration", () => {
   const config = parseConfig(exampleConfig());
 
-  it("keeps the stack name, backend and operator topic as written", () => {
+  it("keeps the stack name, backend and operator subscriptions as written", () => {
     expect(config.stackName).toBe("first-line");
     expect(config.backend).toEqual({
       type: "s3",
@@ -38,7 +38,10 @@ describe("the example configuration", () => {
       key: "first-line/terraform.tfstate",
       region: "eu-central-1",
     });
-    expect(config.operatorTopicArn).toBe("arn:aws:sns:eu-central-1:123456789012:platform-oncall");
+    expect(config.operatorSubscriptions).toEqual([
+      { protocol: "email", endpoint: "platform-oncall@example.com" },
+    ]);
+    expect(config.regions.filter((r) => r.operatorTopicArn !== undefined)).toEqual([]);
   });
 
   it("lists regions sorted by name and instances in configuration order", () => {
@@ -388,8 +391,10 @@ describe("top-level settings", () => {
     expect(parseConfig(configWith({ backend: noProject }, minimalConfig())).backend).toEqual(noProject);
   });
 
-  it("omits the operator topic when none is configured", () => {
-    expect(parseConfig(minimalConfig())).not.toHaveProperty("operatorTopicArn");
+  it("has no operator subscriptions and no region topic when none is configured", () => {
+    const config = parseConfig(minimalConfig());
+    expect(config.operatorSubscriptions).toEqual([]);
+    expect(config.regions[0]).not.toHaveProperty("operatorTopicArn");
   });
 
   it("drops a trailing slash from the alert API URL so /v2/alerts is appended cleanly", () => {

@@ -227,14 +227,29 @@ describe("identifiers and addresses", () => {
       `${EU0_PATH}.url.address: required (an absolute http:// or https:// URL without a user or password (credentials in a URL would land in Terraform state))`,
     ],
     [
-      "operatorTopicArn",
-      "arn:aws:sqs:eu-central-1:123456789012:queue",
-      'operatorTopicArn: "arn:aws:sqs:eu-central-1:123456789012:queue" is not an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)',
+      "regions.eu-west-1.operatorTopicArn",
+      "arn:aws:sqs:eu-west-1:123456789012:queue",
+      'regions.eu-west-1.operatorTopicArn: "arn:aws:sqs:eu-west-1:123456789012:queue" is not an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)',
     ],
     [
-      "operatorTopicArn",
-      "arn:aws:sns:eu-central-1:1234:topic",
-      'operatorTopicArn: "arn:aws:sns:eu-central-1:1234:topic" is not an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)',
+      "regions.eu-west-1.operatorTopicArn",
+      "arn:aws:sns:eu-west-1:1234:topic",
+      'regions.eu-west-1.operatorTopicArn: "arn:aws:sns:eu-west-1:1234:topic" is not an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)',
+    ],
+    [
+      "operator.subscriptions",
+      [{ protocol: "sms", endpoint: "+15550100" }],
+      'operator.subscriptions[0].protocol: expected "protocol" to be "email" or "https", got "sms"',
+    ],
+    [
+      "operator.subscriptions",
+      [{ protocol: "email", endpoint: "oncall at example.com" }],
+      'operator.subscriptions[0].endpoint: "oncall at example.com" is not an e-mail address',
+    ],
+    [
+      "operator.subscriptions",
+      [{ protocol: "https", endpoint: "http://pager.example.com/sns" }],
+      'operator.subscriptions[0].endpoint: "http://pager.example.com/sns" is not an https:// URL (e.g. a pager\'s SNS integration URL)',
     ],
     [
       "defaults.notifications.slackWebhookSecret",
@@ -288,7 +303,15 @@ describe("identifiers and addresses", () => {
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:ops/genie-Ab12Cd",
     ],
     ["defaults.notifications.slackWebhookSecret", "team+ops/slack=hook@v1.2_x"],
-    ["operatorTopicArn", "arn:aws:sns:us-east-1:123456789012:ops-alerts.fifo"],
+    ["regions.us-east-1.operatorTopicArn", "arn:aws:sns:us-east-1:123456789012:ops-alerts"],
+    ["operator.subscriptions", []],
+    [
+      "operator.subscriptions",
+      [
+        { protocol: "email", endpoint: "oncall+first-line@example.co.uk" },
+        { protocol: "https", endpoint: "https://events.pagerduty.com/integration/0123abcd/enqueue" },
+      ],
+    ],
     ["backend", { type: "cloud", organization: "acme", workspace: "first-line" }],
   ])("accepts %s = %j", (path, value) => {
     expect(() => parseConfig(configWith({ [path]: value }))).not.toThrow();
@@ -509,5 +532,65 @@ describe("cross-field rules", () => {
 describe("the committed example", () => {
   it("passes validation unchanged", () => {
     expect(() => parseConfig(exampleConfig())).not.toThrow();
+  });
+});
+
+describe("operator alerts (CloudWatch notifies only a topic in the alarm's own region)", () => {
+  it("rejects a top-level operatorTopicArn with the reason and the keys that replace it", () => {
+    expect(
+      problemsWith({ operatorTopicArn: "arn:aws:sns:eu-central-1:123456789012:platform-oncall" }),
+    ).toEqual([
+      "operatorTopicArn: only allowed in a region: CloudWatch alarm actions accept only an SNS topic in the alarm's own region, so one topic cannot serve every region; set regions.<region>.operatorTopicArn to an existing topic in that region, or list e-mail/https endpoints in operator.subscriptions and first-line creates <stackName>-<region>-operator in each region (accounts.<name>.regions.<region>.operatorTopicArn in a fleet)",
+    ]);
+  });
+
+  it("rejects a region's topic in another region, naming CloudWatch's same-region rule", () => {
+    expect(
+      problemsWith({ "regions.us-east-1.operatorTopicArn": "arn:aws:sns:eu-central-1:123456789012:oncall" }),
+    ).toEqual([
+      "regions.us-east-1.operatorTopicArn: the topic is in eu-central-1, but CloudWatch alarm actions accept only an SNS topic in the alarm's own region (us-east-1); name a topic in us-east-1, or leave operatorTopicArn out and first-line creates one there for operator.subscriptions",
+    ]);
+  });
+
+  it("accepts a region's topic in that region", () => {
+    const config = parseConfig(
+      configWith({ "regions.us-east-1.operatorTopicArn": "arn:aws:sns:us-east-1:123456789012:oncall" }),
+    );
+
+    expect(config.regions.find((r) => r.name === "us-east-1")?.operatorTopicArn).toBe(
+      "arn:aws:sns:us-east-1:123456789012:oncall",
+    );
+  });
+
+  it("rejects the same endpoint subscribed twice", () => {
+    const subscription = { protocol: "email", endpoint: "oncall@example.com" };
+    expect(problemsWith({ "operator.subscriptions": [subscription, { ...subscription }] })).toEqual([
+      "operator.subscriptions[1]: duplicate of operator.subscriptions[0]; SNS keeps one subscription per endpoint (remove one)",
+    ]);
+  });
+});
+
+describe("URLs with credentials (a secret in config would land in Terraform state)", () => {
+  const CREDENTIALS =
+    "the URL has a user name or password in it: a secret in the configuration lands in Terraform config and state, plans and the workflow's execution history; give the URL without credentials";
+
+  it.each([
+    [`${EU0}.url`, "https://probe:hunter2@eu.example.com/health", `${EU0_PATH}.url`],
+    [`${EU0}.url`, { address: "https://probe:hunter2@eu.example.com/health" }, `${EU0_PATH}.url.address`],
+    [
+      "defaults.notifications.opsgenieApiUrl",
+      "https://key:hunter2@api.opsgenie.com",
+      "defaults.notifications.opsgenieApiUrl",
+    ],
+    [
+      "operator.subscriptions",
+      [{ protocol: "https", endpoint: "https://u:hunter2@pager.example.com/sns" }],
+      "operator.subscriptions[0].endpoint",
+    ],
+  ])("rejects %s = %j without printing the password", (path, value, shown) => {
+    const problems = problemsWith({ [path]: value });
+
+    expect(problems).toEqual([`${shown}: ${CREDENTIALS}`]);
+    expect(problems.join("\n")).not.toContain("hunter2");
   });
 });

@@ -1,3 +1,4 @@
+import { URL_CREDENTIALS_PROBLEM } from "../../contract/identifiers";
 import { truncate } from "../../contract/text";
 import type { CheckRun } from "../../contract/workflow";
 import { InvalidInputError } from "../../functions/shared/errors";
@@ -267,6 +268,20 @@ describe("parseNotificationEvent", () => {
         /^context\.notifications\.escalation\.apiUrl: "http:\/\/api\.opsgenie\.com" is not an https/,
       ),
     ]);
+  });
+
+  it("refuses a pager API URL with credentials in it, as the configuration does, without echoing them", () => {
+    const notifications = {
+      ...escalated.context.notifications,
+      escalation: {
+        ...escalated.context.notifications.escalation,
+        apiUrl: "https://key:hunter2@api.opsgenie.com",
+      },
+    };
+
+    const problems = problemsOf({ ...escalated, context: { ...escalated.context, notifications } });
+    expect(problems).toEqual([`context.notifications.escalation.apiUrl: ${URL_CREDENTIALS_PROBLEM}`]);
+    expect(problems.join("\n")).not.toContain("hunter2");
   });
 
   it("accepts a very long check reason (a Lambda error's Cause): messages cut it, delivery goes on", () => {

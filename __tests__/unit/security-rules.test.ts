@@ -3,6 +3,8 @@
  * deliberately bad fragment, stays quiet on the same fragment done right, and finds nothing in
  * the real synthesized output of several configurations.
  */
+
+import { stressConfigs } from "../../testkit/stress-configs";
 import { smallestConfig, variantConfig } from "../security/configs";
 import { checkAll, isDeprecatedRuntime, RULES, type Rule } from "../security/rules";
 import { synthConfig, synthExample } from "../security/synth";
@@ -20,7 +22,12 @@ function goodFragment(): Mutable {
     terraform: {
       backend: { s3: { bucket: "b", key: "k", region: "eu-central-1", encrypt: true, use_lockfile: true } },
     },
-    provider: { aws: [{ alias: "eu-west-1", region: "eu-west-1" }] },
+    provider: {
+      aws: [
+        { alias: "eu-west-1", region: "eu-west-1" },
+        { alias: "ap-south-1", region: "ap-south-1" },
+      ],
+    },
     data: { aws_caller_identity: { acct: { provider: "aws.eu-west-1" } } },
     resource: {
       aws_lambda_function: {
@@ -51,7 +58,70 @@ function goodFragment(): Mutable {
           tracing_configuration: { enabled: true },
         },
       },
-      aws_sqs_queue: { dlq: { provider: "aws.eu-west-1", sqs_managed_sse_enabled: true } },
+      aws_sqs_queue: {
+        dlq: { provider: "aws.eu-west-1", sqs_managed_sse_enabled: true },
+        far: { provider: "aws.ap-south-1", sqs_managed_sse_enabled: true },
+      },
+      aws_sqs_queue_policy: {
+        dlq: {
+          provider: "aws.eu-west-1",
+          queue_url: ref("aws_sqs_queue.dlq.url"),
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sqs:SendMessage",
+                Resource: ref("aws_sqs_queue.dlq.arn"),
+              },
+            ],
+          }),
+        },
+      },
+      aws_sns_topic: {
+        ops: { provider: "aws.eu-west-1", name: "ops" },
+        far: { provider: "aws.ap-south-1", name: "far" },
+      },
+      aws_sns_topic_policy: {
+        ops: {
+          provider: "aws.eu-west-1",
+          arn: ref("aws_sns_topic.ops.arn"),
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: "sns:Publish",
+                Resource: ref("aws_sns_topic.ops.arn"),
+              },
+            ],
+          }),
+        },
+      },
+      aws_sns_topic_subscription: {
+        oncall: {
+          provider: "aws.eu-west-1",
+          topic_arn: ref("aws_sns_topic.ops.arn"),
+          protocol: "email",
+          endpoint: "oncall@example.com",
+        },
+      },
+      aws_cloudwatch_metric_alarm: {
+        failing: {
+          provider: "aws.eu-west-1",
+          alarm_actions: [ref("aws_sns_topic.ops.arn")],
+          ok_actions: ["arn:aws:sns:eu-west-1:123456789012:ops"],
+        },
+      },
+      aws_cloudwatch_event_target: {
+        target: {
+          provider: "aws.eu-west-1",
+          arn: ref("aws_sfn_state_machine.sm.arn"),
+          dead_letter_config: { arn: ref("aws_sqs_queue.dlq.arn") },
+        },
+      },
       aws_dynamodb_table: { locks: { provider: "aws.eu-west-1", server_side_encryption: { enabled: true } } },
       aws_iam_role: {
         events: {
@@ -279,6 +349,58 @@ const BAD: Record<string, readonly [string, (f: Mutable) => void, RegExp][]> = {
       /events.amazonaws.com trust without aws:SourceAccount/,
     ],
   ],
+  FL_SAME_REGION: [
+    [
+      "an alarm action on a topic ARN in another region",
+      (f) =>
+        (f.resource.aws_cloudwatch_metric_alarm.failing.alarm_actions = [
+          "arn:aws:sns:eu-central-1:123456789012:platform-oncall",
+        ]),
+      /alarm_actions arn:aws:sns:eu-central-1:123456789012:platform-oncall is in eu-central-1, but this aws_cloudwatch_metric_alarm is in eu-west-1/,
+    ],
+    [
+      "an OK action on another provider's topic",
+      (f) => (f.resource.aws_cloudwatch_metric_alarm.failing.ok_actions = [ref("aws_sns_topic.far.arn")]),
+      /ok_actions \$\{aws_sns_topic.far.arn\} is in ap-south-1/,
+    ],
+    [
+      "an event target in another region",
+      (f) =>
+        (f.resource.aws_cloudwatch_event_target.target.arn =
+          "arn:aws:states:us-east-2:123456789012:stateMachine:remediation"),
+      /^arn .* is in us-east-2/,
+    ],
+    [
+      "a dead-letter queue in another region",
+      (f) =>
+        (f.resource.aws_cloudwatch_event_target.target.dead_letter_config = {
+          arn: ref("aws_sqs_queue.far.arn"),
+        }),
+      /dead_letter_config.arn .* is in ap-south-1/,
+    ],
+    [
+      "a queue policy about another region's queue",
+      (f) =>
+        (f.resource.aws_sqs_queue_policy.dlq.policy = JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-2:123456789012:q" },
+          ],
+        })),
+      /policy Resource arn:aws:sqs:us-east-2:123456789012:q is in us-east-2/,
+    ],
+    [
+      "a topic policy about another provider's topic",
+      (f) => (f.resource.aws_sns_topic_policy.ops.arn = ref("aws_sns_topic.far.arn")),
+      /^arn .* is in ap-south-1, but this aws_sns_topic_policy is in eu-west-1/,
+    ],
+    [
+      "a subscription to another region's topic",
+      (f) =>
+        (f.resource.aws_sns_topic_subscription.oncall.topic_arn = "arn:aws:sns:us-east-2:123456789012:ops"),
+      /topic_arn .* is in us-east-2/,
+    ],
+  ],
   FL_ALIASED_PROVIDER: [
     [
       "a resource without provider",
@@ -335,6 +457,16 @@ describe("each rule on fragments", () => {
   });
 });
 
+describe("FL_SAME_REGION", () => {
+  it("lets an event target be an event bus in another region (cross-region event routing)", () => {
+    const fragment = goodFragment();
+    fragment.resource.aws_cloudwatch_event_target.target.arn =
+      "arn:aws:events:us-east-2:123456789012:event-bus/central";
+
+    expect(rule("FL_SAME_REGION").check(fragment as TfJson)).toEqual([]);
+  });
+});
+
 describe("the deprecated-runtime table", () => {
   it.each([
     "nodejs",
@@ -369,6 +501,10 @@ describe("the rules on real synthesized output", () => {
       () => synthConfig(variantConfig()),
     ],
     ["the smallest config", () => synthConfig(smallestConfig())],
+    ...stressConfigs().map(({ name, raw }): [string, () => Promise<TfJson>] => [
+      `the stress configuration "${name}"`,
+      () => synthConfig(raw),
+    ]),
   ];
   const synthesized = new Map<string, TfJson>();
 
@@ -393,6 +529,9 @@ describe("the rules on real synthesized output", () => {
         "aws_sqs_queue",
         "aws_dynamodb_table",
         "aws_iam_role_policy",
+        "aws_cloudwatch_metric_alarm",
+        "aws_cloudwatch_event_target",
+        "aws_sqs_queue_policy",
       ]) {
         expect([type, Object.keys(tf.resource?.[type] ?? {}).length > 0]).toEqual([type, true]);
       }

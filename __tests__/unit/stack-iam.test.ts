@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { synthesize } from "../../main";
+import { parseConfig } from "../../stacks/config";
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import { policyDocument, WILDCARD_ALLOW_LIST } from "../../stacks/iam";
 import {
@@ -10,6 +15,7 @@ import {
   resourcesOf,
   type Statement,
   type Synthesized,
+  settingsOf,
   statementsAt,
   str,
   synthConfig,
@@ -23,23 +29,29 @@ const REGIONS = ["ap-southeast-2", "eu-west-1", "us-east-1"];
 const SLACK_ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:shared/slack-AbCdEf";
 const OPSGENIE_ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:shared/opsgenie-GhIjKl";
 const SSH_KEY_ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:shared/ssh-key-MnOpQr";
+const US_OPERATOR_TOPIC = "arn:aws:sns:us-east-1:123456789012:us-oncall";
 
 let example: Synthesized;
-/** Secrets as ARNs and per-instance names, and no operator topic. */
+/** Secrets as ARNs and per-instance names; us-east-1 names its own operator topic, nobody subscribes elsewhere. */
 let variant: Synthesized;
 
 function variantConfig(): Record<string, unknown> {
   const raw = committedExample() as {
-    operatorTopicArn?: string;
+    operator?: unknown;
     regions: Record<
       string,
-      { notifications?: Record<string, unknown>; instances: Record<string, unknown>[] }
+      {
+        notifications?: Record<string, unknown>;
+        operatorTopicArn?: string;
+        instances: Record<string, unknown>[];
+      }
     >;
   };
-  delete raw.operatorTopicArn;
+  delete raw.operator;
   const us = raw.regions["us-east-1"];
   const ap = raw.regions["ap-southeast-2"];
   if (!us || !ap) throw new Error("example lost a region");
+  us.operatorTopicArn = US_OPERATOR_TOPIC;
   us.notifications = { slackWebhookSecret: SLACK_ARN, opsgenieApiKeySecret: OPSGENIE_ARN };
   ap.instances.push({
     instanceId: "i-0abcdef0123456789",
@@ -204,6 +216,28 @@ describe("function roles", () => {
       { Sid: "LookUpInstanceIp", Effect: "Allow", Action: ["ec2:DescribeInstances"], Resource: ["*"] },
     ]);
     expect(extraStatements(example.json, "ap-southeast-2", "ssh-check")).toEqual([]);
+  });
+
+  it("give a VPC-attached function the EC2 statement of AWS's managed policy for it, DescribeSubnets included", () => {
+    // The EC2 actions of arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole,
+    // version v3 (January 2024), in its own order; Resource "*" as AWS grants them.
+    const managedPolicyEc2Actions = [
+      "ec2:CreateNetworkInterface",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSubnets",
+      "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:UnassignPrivateIpAddresses",
+    ];
+
+    const [vpc] = extraStatements(example.json, "eu-west-1", "ssh-check");
+
+    expect(vpc).toEqual({
+      Sid: "VpcNetworking",
+      Effect: "Allow",
+      Action: managedPolicyEc2Actions,
+      Resource: ["*"],
+    });
   });
 
   it("grant GetSecretValue on a secret name as <name>-?????? in the function's region and on an ARN as it is", () => {
@@ -371,9 +405,10 @@ describe("first-line-is-failing alarm", () => {
   };
 
   it.each(REGIONS)(
-    "in %s sums failed and timed-out executions and dead letters and notifies the operator topic",
+    "in %s sums failed and timed-out executions and dead letters and notifies the region's own operator topic",
     (region) => {
       const alarm = blockAt(example.json, "aws_cloudwatch_metric_alarm", `${region}/self-alarm`);
+      const topic = blockAt(example.json, "aws_sns_topic", `${region}/operator-topic`);
       expect(alarm.body).toMatchObject({
         provider: `aws.${region}`,
         alarm_name: `first-line-${region}-first-line-failing`,
@@ -381,18 +416,96 @@ describe("first-line-is-failing alarm", () => {
         threshold: 1,
         evaluation_periods: 1,
         treat_missing_data: "notBreaching",
-        alarm_actions: ["arn:aws:sns:eu-central-1:123456789012:platform-oncall"],
+        alarm_actions: [ref(topic, "arn")],
+        ok_actions: [ref(topic, "arn")],
       });
       expect(alarm.body.metric_query).toEqual(metric(example.json, region));
     },
   );
 
-  it("has no actions when no operator topic is configured", () => {
-    for (const region of REGIONS) {
+  it.each(REGIONS)(
+    "in %s creates <stackName>-<region>-operator with the operator subscriptions",
+    (region) => {
+      const topic = blockAt(example.json, "aws_sns_topic", `${region}/operator-topic`);
+      const subscriptions = resourcesOf(example.json, "aws_sns_topic_subscription", region);
+
+      expect(settingsOf(topic)).toEqual({ provider: `aws.${region}`, name: `first-line-${region}-operator` });
+      expect(subscriptions.map(settingsOf)).toEqual([
+        {
+          provider: `aws.${region}`,
+          topic_arn: ref(topic, "arn"),
+          protocol: "email",
+          endpoint: "platform-oncall@example.com",
+        },
+      ]);
+    },
+  );
+
+  it("notifies a region's configured topic and creates none there; other regions get theirs, unsubscribed", () => {
+    const us = blockAt(variant.json, "aws_cloudwatch_metric_alarm", "us-east-1/self-alarm");
+    expect(us.body).toMatchObject({ alarm_actions: [US_OPERATOR_TOPIC], ok_actions: [US_OPERATOR_TOPIC] });
+    expect(resourcesOf(variant.json, "aws_sns_topic", "us-east-1")).toEqual([]);
+
+    for (const region of ["ap-southeast-2", "eu-west-1"]) {
       const alarm = blockAt(variant.json, "aws_cloudwatch_metric_alarm", `${region}/self-alarm`);
-      expect(alarm.body.alarm_actions ?? []).toEqual([]);
-      expect(alarm.body.ok_actions ?? []).toEqual([]);
+      const topic = blockAt(variant.json, "aws_sns_topic", `${region}/operator-topic`);
+      expect(alarm.body.alarm_actions).toEqual([ref(topic, "arn")]);
       expect(alarm.body.metric_query).toEqual(metric(variant.json, region));
+    }
+    expect(resourcesOf(variant.json, "aws_sns_topic_subscription")).toEqual([]);
+  });
+
+  it("warns at synth, naming operator.subscriptions, when a topic it creates has no subscriber", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "first-line-warn-"));
+    const lines: string[] = [];
+    try {
+      writeFileSync(join(dir, "config.json"), JSON.stringify(variantConfig()));
+      await synthesize({
+        cwd: dir,
+        env: { FIRST_LINE_CONFIG: "config.json", CDKTF_OUTDIR: "cdktf.out" },
+        log: () => {},
+        warn: (line) => lines.push(line),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    expect(lines.filter((l) => l.includes("operator"))).toEqual([
+      "first-line: warning: operator.subscriptions is empty: the operator topics first-line-ap-southeast-2-operator, first-line-eu-west-1-operator will have no subscriber, so nobody hears when first-line itself fails (failed executions, dead-lettered alarm events); add e-mail or https endpoints to operator.subscriptions, or name an existing topic per region in regions.<region>.operatorTopicArn",
+    ]);
+  });
+
+  it("does not warn when every created topic has subscribers or every region names its own", () => {
+    const allOwn = committedExample() as {
+      operator?: unknown;
+      regions: Record<string, Record<string, unknown>>;
+    };
+    delete allOwn.operator;
+    for (const [name, region] of Object.entries(allOwn.regions)) {
+      region.operatorTopicArn = `arn:aws:sns:${name}:123456789012:oncall`;
+    }
+
+    expect(example.config.warnings).toEqual([]);
+    expect(parseConfig(allOwn).warnings).toEqual([]);
+  });
+
+  it("keeps subscription addresses when the list is reordered (ids come from the endpoint)", async () => {
+    const raw = committedExample() as { operator: { subscriptions: unknown[] } };
+    raw.operator.subscriptions = [
+      { protocol: "https", endpoint: "https://events.pagerduty.com/integration/0123/enqueue" },
+      ...raw.operator.subscriptions,
+    ];
+    const reordered = structuredClone(raw);
+    reordered.operator.subscriptions.reverse();
+    const [a, b] = [await synthConfig(raw), await synthConfig(reordered)];
+    try {
+      const addresses = (s: Synthesized) =>
+        resourcesOf(s.json, "aws_sns_topic_subscription").map((x) => [x.address, x.body.endpoint]);
+      expect(addresses(a)).toHaveLength(6);
+      expect(addresses(b).sort()).toEqual(addresses(a).sort());
+    } finally {
+      a.cleanup();
+      b.cleanup();
     }
   });
 });

@@ -6,6 +6,13 @@ import type { InstanceSettings } from "../../contract/workflow";
 import { synthesize } from "../../main";
 import { ConfigError } from "../../stacks/config";
 import { INPUT_TEMPLATE_MAX_LENGTH } from "../../stacks/regional-first-line";
+import { terraformLiteralValue } from "../../stacks/terraform-literal";
+import {
+  placeholdersOf,
+  renderInputTemplate,
+  SAMPLE_ALARM_EVENT,
+  templateSequences,
+} from "../../testkit/input-template";
 import {
   blockAt,
   committedExample,
@@ -52,21 +59,12 @@ afterAll(() => {
   layered?.cleanup();
 });
 
-/** EventBridge's substitution: each placeholder becomes the JSON string of the event's value. */
+/** What EventBridge hands the workflow for a synthesized template, once Terraform evaluated it. */
 function renderTemplate(template: string, values: Record<string, string>): unknown {
-  const rendered = template.replace(/<([A-Za-z0-9_.-]+)>/g, (_match, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new Error(`template uses unknown placeholder <${key}>`);
-    return JSON.stringify(value);
-  });
-  return JSON.parse(rendered);
+  return renderInputTemplate(terraformLiteralValue(template), values);
 }
 
-const ALARM_VALUES = {
-  alarmName: "first-line-eu-west-1-i-0123456789abcdef0-cpu",
-  alarmArn: "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:first-line-eu-west-1-i-0123456789abcdef0-cpu",
-  time: "2026-01-02T03:04:05Z",
-};
+const ALARM_VALUES = SAMPLE_ALARM_EVENT;
 
 function cpuAlarm(json: TfJson, region: string, instanceId: string) {
   return blockAt(json, "aws_cloudwatch_metric_alarm", `${region}/${instanceId}/cpu-alarm`);
@@ -171,8 +169,7 @@ describe("per-instance rule target", () => {
         alarmArn: "$.resources[0]",
         time: "$.time",
       });
-      const placeholders = [...transformer.input_template.matchAll(/<([^<>\s]*)>/g)].map((m) => m[1]);
-      expect(placeholders).toEqual(["alarmName", "alarmArn", "time"]);
+      expect(placeholdersOf(transformer.input_template)).toEqual(["alarmName", "alarmArn", "time"]);
     }
   });
 
@@ -354,5 +351,74 @@ describe("input template size", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("literal text (DESIGN §4: Terraform reads every JSON string as a template)", () => {
+  const COMMAND = `test -n "\${HOME}" && printf '%{ok}' '$\${kept}' 'C:\\temp' "quoted" ✓`;
+  const ADDRESS = `https://eu.example.com/health?next=\${x}&tag=%{y}`;
+  // `${` and `%{` without a closing brace: a `{name}` pair would be a state-name placeholder.
+  const KEY = "state/${/%{/first-line.tfstate";
+  const PAGER = "https://pager.example.com/sns?route=%{team}";
+  let literal: Synthesized;
+
+  beforeAll(async () => {
+    const raw = committedExample() as {
+      backend: Record<string, unknown>;
+      operator: { subscriptions: unknown[] };
+      regions: Record<string, { instances: Record<string, unknown>[] }>;
+    };
+    raw.backend.key = KEY;
+    raw.operator.subscriptions.push({ protocol: "https", endpoint: PAGER });
+    const eu = raw.regions["eu-west-1"];
+    if (!eu?.instances[0]) throw new Error("example lost eu-west-1");
+    eu.instances[0] = {
+      instanceId: "i-0123456789abcdef0",
+      url: { address: ADDRESS, expectBody: "<time>" },
+      ssh: { command: COMMAND, hostKeySha256: "SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw" },
+    };
+    literal = await synthConfig(raw);
+  });
+  afterAll(() => literal?.cleanup());
+
+  const template = () =>
+    (
+      blockAt(literal.json, "aws_cloudwatch_event_target", "eu-west-1/i-0123456789abcdef0/target").body
+        .input_transformer as { input_template: string }
+    ).input_template;
+
+  it("escapes ${ and %{ in the input template, so Terraform interpolates nothing", () => {
+    expect(templateSequences(template())).toEqual([]);
+  });
+
+  it("evaluates to exactly the configured settings once Terraform and EventBridge have read it", () => {
+    const rendered = renderTemplate(template(), ALARM_VALUES) as { instance: InstanceSettings };
+    const settings = literal.config.regions.find((r) => r.name === "eu-west-1")?.instances[0]?.settings;
+
+    expect(rendered.instance).toEqual(JSON.parse(JSON.stringify(settings)));
+    expect(rendered.instance.ssh?.command).toBe(COMMAND);
+    expect(rendered.instance.url?.address).toBe(ADDRESS);
+  });
+
+  it("keeps a configured value equal to an EventBridge placeholder (<time>) as text", () => {
+    const rendered = renderTemplate(template(), ALARM_VALUES) as {
+      instance: InstanceSettings;
+      alarm: { time: string };
+    };
+
+    expect(placeholdersOf(template())).toEqual(["alarmName", "alarmArn", "time"]);
+    expect(rendered.instance.url?.expectBody).toBe("<time>");
+    expect(rendered.alarm.time).toBe(ALARM_VALUES.time);
+  });
+
+  it("escapes an operator subscription endpoint the same way, and leaves the backend key as written (Terraform reads backends literally)", () => {
+    const backend = (literal.json.terraform.backend as { s3: { key: string } }).s3;
+    const endpoints = resourcesOf(literal.json, "aws_sns_topic_subscription", "eu-west-1").map((s) =>
+      str(s, "endpoint"),
+    );
+
+    expect(backend.key).toBe(KEY);
+    expect(endpoints.map(templateSequences)).toEqual([[], []]);
+    expect(endpoints.map(terraformLiteralValue).sort()).toEqual([PAGER, "platform-oncall@example.com"]);
   });
 });

@@ -33,7 +33,11 @@ beforeAll(async () => {
   longNames = await synthConfig({
     stackName: LONG_STACK,
     backend: { type: "s3", bucket: "acme-tfstate", key: "long.tfstate", region: "eu-central-1" },
-    operatorTopicArn: "arn:aws:sns:ap-southeast-7:123456789012:platform-oncall",
+    operator: {
+      subscriptions: [
+        { protocol: "https", endpoint: "https://events.pagerduty.com/integration/0123/enqueue" },
+      ],
+    },
     defaults: {
       notifications: {
         chat: { type: "slack", webhookSecret: "fl/slack" },
@@ -304,6 +308,7 @@ describe("names", () => {
     aws_dynamodb_table: "name",
     aws_sqs_queue: "name",
     aws_sfn_state_machine: "name",
+    aws_sns_topic: "name",
   };
 
   function names(synth: Synthesized) {
@@ -312,7 +317,7 @@ describe("names", () => {
       .map((b) => ({ region: b.region, type: b.type, name: str(b, NAME_FIELDS[b.type] ?? "") }));
   }
 
-  it("are <stackName>-<region>-<part> for functions, roles, rules, alarms, tables, queues and machines", () => {
+  it("are <stackName>-<region>-<part> for functions, roles, rules, alarms, tables, queues, machines and topics", () => {
     const all = names(example);
     expect(all.length).toBeGreaterThan(80);
     expect(all.filter((n) => !n.name.startsWith(`first-line-${n.region}-`))).toEqual([]);

@@ -126,6 +126,11 @@ describe("backend", () => {
     expect(cloud.json.terraform.backend).toBeUndefined();
   });
 
+  it("says which Terraform it needs: >= 1.11, for the S3 backend's use_lockfile, with either backend", () => {
+    expect(example.json.terraform.required_version).toBe(">= 1.11");
+    expect(cloud.json.terraform.required_version).toBe(">= 1.11");
+  });
+
   it("names the stack folder after stackName", () => {
     expect(cloud.stackDir.endsWith(join("stacks", "fl-cloud"))).toBe(true);
     expect(allBlocks(cloud.json).every((b) => b.body["//"]?.metadata?.path?.startsWith("fl-cloud/"))).toBe(

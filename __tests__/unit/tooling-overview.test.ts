@@ -22,16 +22,19 @@ describe("the workflow at a glance", () => {
     expect(unclaimedStates(definition)).toEqual([]);
   });
 
-  it("is about a dozen boxes: validate, lock, run 1, restart, wait, run 2, notify, escalate, release", () => {
+  it("is under twenty boxes: validate, pause, lock, the checks, run 1, restart, wait, run 2, notify, escalate, release, metrics", () => {
     const boxes = overviewMermaid(definition)
       .split("\n")
       .filter((l) => /^ {2}p\d+[[({]/.test(l));
 
     expect(boxes.length).toBeGreaterThanOrEqual(10);
-    expect(boxes.length).toBeLessThanOrEqual(16);
+    expect(boxes.length).toBeLessThanOrEqual(18);
     for (const id of [
       "validate",
+      "pause",
       "lock",
+      "checks",
+      "metrics",
       "run1",
       "restart",
       "wait",
@@ -42,7 +45,7 @@ describe("the workflow at a glance", () => {
     ]) {
       expect([id, Object.keys(definition.States).some((s) => phaseOf(s).id === id)]).toEqual([id, true]);
     }
-    expect(overviewMermaid(definition)).toContain('"Run 1: URL, Route 53, SSH checks"');
+    expect(overviewMermaid(definition)).toContain('"The checks, in order: URL, Route 53, SSH, TCP"');
   });
 
   it("joins two phases exactly when a transition joins two of their states", () => {

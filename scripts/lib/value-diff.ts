@@ -4,6 +4,7 @@
  * machine definition as states added, removed and changed (timeouts, waits, retries); an
  * EventBridge input template as the instance settings that differ.
  */
+import { terraformLiteralValue } from "../../stacks/terraform-literal";
 
 /** A value Terraform learns only when applying (a string no attribute holds, so it compares). */
 export const UNKNOWN = "\u0000(known after apply)";
@@ -171,8 +172,11 @@ export function aslDiff(before: unknown, after: unknown): string[] {
  * JSON values; here they become strings of their own names so the template parses.
  */
 export function parseInputTemplate(template: string): unknown {
-  // Only in value position: a literal "<time>" inside a configured string stays as it is.
-  return JSON.parse(template.replace(/([:[,]\s*)<([A-Za-z][\w.-]*)>(?=\s*[,}\]])/g, '$1"<$2>"'));
+  // As Terraform evaluates it first: configured text arrives escaped ($${, %%{). Placeholders
+  // only in value position: a literal "<time>" inside a configured string stays as it is.
+  return JSON.parse(
+    terraformLiteralValue(template).replace(/([:[,]\s*)<([A-Za-z][\w.-]*)>(?=\s*[,}\]])/g, '$1"<$2>"'),
+  );
 }
 
 function templateDiff(before: unknown, after: unknown, path: string): string[] {

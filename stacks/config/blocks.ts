@@ -5,6 +5,7 @@
  * the stack reads them).
  */
 import { decimal, type Field, oneOf, type Shape, text, whole } from "../../contract/fields";
+import { isPlainHttpUrl, urlCredentialsProblem } from "../../contract/identifiers";
 
 /** CloudWatch statistics the CPU alarm may use. */
 export const STATISTICS = ["Average", "Maximum", "Minimum", "Sum", "SampleCount"] as const;
@@ -87,3 +88,13 @@ export const KMS_DEFAULTS = { secretsKeyArns: [], ebsKeyArns: [] } as const sati
   typeof KMS_FIELDS
 >;
 export type KmsSettings = Shape<typeof KMS_FIELDS>;
+
+/**
+ * An `operator.subscriptions` https endpoint (e.g. a pager's SNS integration URL). SNS posts the
+ * alarm to it as given, so credentials in it would sit in Terraform state: refused, unechoed.
+ */
+export const HTTPS_ENDPOINT_FIELD = text({
+  refuse: urlCredentialsProblem,
+  test: (value) => isPlainHttpUrl(value, ["https:"]),
+  what: "an https:// URL (e.g. a pager's SNS integration URL)",
+});

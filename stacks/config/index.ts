@@ -30,6 +30,7 @@ export type {
   CloudBackendConfig,
   Layout,
   LogSettings,
+  OperatorSubscription,
   ResolvedAccount,
   ResolvedConfig,
   ResolvedInstance,
@@ -40,4 +41,3 @@ export type {
   VpcConfig,
 } from "./types";
 export { validateConfig } from "./validate";
-export { configWarnings } from "./warnings";

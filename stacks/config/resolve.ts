@@ -87,6 +87,7 @@ function resolveRegion(
     name,
     ...(account === undefined ? {} : { account }),
     key: regionKey(name, account?.name),
+    ...(region.operatorTopicArn === undefined ? {} : { operatorTopicArn: region.operatorTopicArn }),
     ...(region.vpc === undefined
       ? {}
       : {
@@ -136,13 +137,16 @@ export function resolveConfig(raw: RawConfig): ResolvedConfig {
   }
   regions.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const backend: BackendConfig = { ...raw.backend };
-  return {
+  const model: Omit<ResolvedConfig, "warnings"> = {
     stackName: raw.stackName ?? DEFAULT_STACK_NAME,
     backend,
     layout: raw.layout ?? "single",
     accounts: accounts.map((account) => account.resolved),
-    ...(raw.operatorTopicArn === undefined ? {} : { operatorTopicArn: raw.operatorTopicArn }),
-    warnings: configWarnings(raw),
+    operatorSubscriptions: (raw.operator?.subscriptions ?? []).map(({ protocol, endpoint }) => ({
+      protocol,
+      endpoint,
+    })),
     regions,
   };
+  return { ...model, warnings: configWarnings(raw, model) };
 }

@@ -10,6 +10,7 @@ import { rawRegionEntries } from "./fleet-rules";
 import { isRecord, overlay } from "./merge";
 import { LEGACY_KEYS, mergedNotifications } from "./notifications";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
+import { SNS_TOPIC_ARN } from "./schema";
 
 /*
  * Rules that span fields or levels, which a per-field schema cannot express. They read the raw
@@ -138,6 +139,43 @@ function mixedNotificationForms(level: Level, problems: string[]): void {
   }
 }
 
+/**
+ * A region's own operator topic must be in that region: CloudWatch alarm actions accept only an
+ * SNS topic in the alarm's region, so any other topic could never be applied (DESIGN §2).
+ */
+function operatorTopicProblem(regionName: string, region: Level): string | undefined {
+  const topic = region.node.operatorTopicArn;
+  const topicRegion = typeof topic === "string" ? SNS_TOPIC_ARN.exec(topic)?.[1] : undefined;
+  if (topicRegion === undefined || topicRegion === regionName) return undefined;
+  return problemAt(
+    [...region.path, "operatorTopicArn"],
+    `the topic is in ${topicRegion}, but CloudWatch alarm actions accept only an SNS topic in the alarm's own region (${regionName}); name a topic in ${regionName}, or leave operatorTopicArn out and first-line creates one there for operator.subscriptions`,
+  );
+}
+
+/** Two subscriptions of one endpoint would be one SNS subscription claimed by two resources. */
+function duplicateSubscriptionProblems(raw: Fields): string[] {
+  const operator = isRecord(raw.operator) ? raw.operator : {};
+  const subscriptions = Array.isArray(operator.subscriptions) ? operator.subscriptions : [];
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  subscriptions.forEach((subscription: unknown, index) => {
+    if (!isRecord(subscription)) return;
+    const key = `${String(subscription.protocol)} ${String(subscription.endpoint)}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index);
+    else {
+      problems.push(
+        problemAt(
+          ["operator", "subscriptions", index],
+          `duplicate of operator.subscriptions[${first}]; SNS keeps one subscription per endpoint (remove one)`,
+        ),
+      );
+    }
+  });
+  return problems;
+}
+
 /** Every cross-field problem of the raw document, as problem lines. */
 export function crossFieldProblems(raw: unknown): string[] {
   const problems: string[] = [];
@@ -162,6 +200,8 @@ export function crossFieldProblems(raw: unknown): string[] {
     problems,
   );
 
+  problems.push(...duplicateSubscriptionProblems(raw));
+
   const seen = new Map<string, ConfigPath>();
   const missing: Record<NotificationSecret, MissingSecret[]> = { chat: [], escalation: [] };
   let instanceCount = 0;
@@ -179,6 +219,8 @@ export function crossFieldProblems(raw: unknown): string[] {
     if (!isRecord(regionNode)) continue;
     const region: Level = { path: regionPath, node: regionNode };
     mixedNotificationForms(region, problems);
+    const topicProblem = operatorTopicProblem(regionName, region);
+    if (topicProblem !== undefined) problems.push(topicProblem);
     const alarmAtRegion = checkAtLevel(
       "alarm",
       ["datapointsToAlarm", "evaluationPeriods"],

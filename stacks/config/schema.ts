@@ -5,7 +5,7 @@ import { entry } from "../../contract/fields";
 import { instanceIdField } from "../../contract/identifiers";
 import { CHAT_FIELDS, CHAT_ON_FIELD, ESCALATION_FIELDS } from "../../contract/notifications";
 import { RESTART_SETTINGS } from "../../contract/restart";
-import { ALARM_FIELDS, KMS_FIELDS, LOG_FIELDS } from "./blocks";
+import { ALARM_FIELDS, HTTPS_ENDPOINT_FIELD, KMS_FIELDS, LOG_FIELDS } from "./blocks";
 import { describeValue, didYouMean } from "./errors";
 import { LEGACY_NOTIFICATION_FIELDS } from "./notifications";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
@@ -20,10 +20,12 @@ import { optionalFields, specFields, zodField } from "./zod-fields";
  */
 
 const REGION_PART = "[a-z]{2}(?:-[a-z]+)+-\\d";
-/** SNS topic ARN in the commercial partition. */
+/** SNS topic ARN in the commercial partition; group 1 is its region. */
 export const SNS_TOPIC_ARN = new RegExp(
-  `^arn:aws:sns:${REGION_PART}:\\d{12}:[A-Za-z0-9_-]{1,256}(?:\\.fifo)?$`,
+  `^arn:aws:sns:(${REGION_PART}):\\d{12}:[A-Za-z0-9_-]{1,256}(?:\\.fifo)?$`,
 );
+/** An e-mail address SNS can deliver to (one @, a dotted domain, no spaces). */
+export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** VPC subnet id. */
 export const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** VPC security group id. */
@@ -46,6 +48,18 @@ export const LAYOUTS = ["single", "per-region"] as const;
 /** A string matching `pattern`, with a message naming what was expected. */
 function matching(pattern: RegExp, what: string) {
   return z.string().regex(pattern, { error: (iss) => `${describeValue(iss.input)} is not ${what}` });
+}
+
+/** The message of a discriminated union whose discriminator `key` holds none of `allowed`. */
+function discriminatorError(key: string, allowed: readonly string[]) {
+  return (iss: z.core.$ZodRawIssue) =>
+    iss.code === "invalid_union"
+      ? `expected "${key}" to be ${allowed.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeValue(
+          typeof iss.input === "object" && iss.input !== null
+            ? (iss.input as Record<string, unknown>)[key]
+            : iss.input,
+        )}`
+      : undefined;
 }
 
 const notificationsBlock = z.strictObject({
@@ -108,6 +122,26 @@ const instanceSchema = z.strictObject({
   ...Object.assign({}, ...ALL_CHECKS.map(instanceEntries)),
 });
 
+/** Who hears that first-line itself is failing: subscribed to every region's operator topic. */
+const operatorSubscription = z.discriminatedUnion(
+  "protocol",
+  [
+    z.strictObject({
+      protocol: z.literal("email"),
+      endpoint: matching(EMAIL_ADDRESS, "an e-mail address"),
+    }),
+    z.strictObject({
+      protocol: z.literal("https"),
+      endpoint: zodField(HTTPS_ENDPOINT_FIELD),
+    }),
+  ],
+  { error: discriminatorError("protocol", ["email", "https"]) },
+);
+
+const operatorSchema = z.strictObject({
+  subscriptions: z.array(operatorSubscription).optional(),
+});
+
 const vpcSchema = z.strictObject({
   subnetIds: z.array(matching(SUBNET_ID, "a subnet id (subnet- followed by 8 or 17 hex digits)")).min(1),
   securityGroupIds: z
@@ -121,6 +155,11 @@ const kmsBlock = z.strictObject(optionalFields(KMS_FIELDS));
 const regionSchema = z.strictObject({
   vpc: vpcSchema.optional(),
   kms: kmsBlock.optional(),
+  // An existing topic instead of the one first-line creates; rules.ts checks its region.
+  operatorTopicArn: matching(
+    SNS_TOPIC_ARN,
+    "an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)",
+  ).optional(),
   ...settingsShape,
   instances: z
     .array(instanceSchema)
@@ -148,16 +187,7 @@ const backendSchema = z.discriminatedUnion(
       project: z.string().min(1).optional(),
     }),
   ],
-  {
-    error: (iss) =>
-      iss.code === "invalid_union"
-        ? `expected "type" to be "s3" or "cloud", got ${describeValue(
-            typeof iss.input === "object" && iss.input !== null
-              ? (iss.input as Record<string, unknown>).type
-              : iss.input,
-          )}`
-        : undefined,
-  },
+  { error: discriminatorError("type", ["s3", "cloud"]) },
 );
 
 const regionsSchema = z
@@ -192,10 +222,7 @@ export const rawConfigSchema = z.strictObject({
     "a stack name (1-20 characters: lower-case letters, digits, dashes)",
   ).optional(),
   backend: backendSchema,
-  operatorTopicArn: matching(
-    SNS_TOPIC_ARN,
-    "an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)",
-  ).optional(),
+  operator: operatorSchema.optional(),
   defaults: z.strictObject({ ...settingsShape, kms: kmsBlock.optional() }).optional(),
   // `regions` or `accounts`, never both (checked in fleet.ts, which says which to keep).
   regions: regionsSchema.optional(),
@@ -215,6 +242,8 @@ export type RawConfig = z.infer<typeof rawConfigSchema>;
 export type RawAccount = z.infer<typeof accountSchema>;
 /** One region as written. */
 export type RawRegion = z.infer<typeof regionSchema>;
+/** One operator subscription as written. */
+export type RawOperatorSubscription = z.infer<typeof operatorSubscription>;
 /** One instance as written. */
 export type RawInstance = z.infer<typeof instanceSchema>;
 /** A settings level (defaults, a region or an instance) as written, for code that loops over blocks. */

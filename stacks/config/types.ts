@@ -49,6 +49,13 @@ export interface ResolvedAccount {
   readonly externalId?: string;
 }
 
+/** An endpoint subscribed to every operator topic first-line creates. */
+export interface OperatorSubscription {
+  readonly protocol: "email" | "https";
+  /** An e-mail address, or an https URL (e.g. a pager's SNS integration URL). */
+  readonly endpoint: string;
+}
+
 /** How regions are split into stacks (DESIGN §6). */
 export type Layout = "single" | "per-region";
 
@@ -62,6 +69,11 @@ export interface ResolvedRegion {
    * Unique in a configuration, and the same in both layouts.
    */
   readonly key: string;
+  /**
+   * An existing SNS topic in this region the "first-line is failing" alarm notifies.
+   * @default none: first-line creates `<stackName>-<region>-operator` with the operator subscriptions
+   */
+  readonly operatorTopicArn?: string;
   /** Present when the region's functions run in a VPC (the SSH check then uses private IPs). */
   readonly vpc?: VpcConfig;
   /** Customer-managed keys of the region (defaults > region, field by field). @default none */
@@ -85,8 +97,8 @@ export interface ResolvedConfig {
   readonly layout: Layout;
   /** Sorted by name; empty without `accounts`. */
   readonly accounts: readonly ResolvedAccount[];
-  /** SNS topic told when first-line itself fails. @default none */
-  readonly operatorTopicArn?: string;
+  /** Subscribed to each operator topic first-line creates. @default none (synth warns) */
+  readonly operatorSubscriptions: readonly OperatorSubscription[];
   /**
    * What the operator should change but need not (deprecated keys, risky choices), one line each,
    * printed at synth as `first-line: warning: <line>`.

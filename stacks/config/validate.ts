@@ -28,6 +28,8 @@ const PLACEMENT: Readonly<Record<string, string>> = {
   roleArn: "only allowed in an account (accounts.<name>.roleArn)",
   externalId: "only allowed in an account (accounts.<name>.externalId)",
   layout: "only allowed at the top level (one layout for the whole configuration)",
+  operatorTopicArn:
+    "only allowed in a region: CloudWatch alarm actions accept only an SNS topic in the alarm's own region, so one topic cannot serve every region; set regions.<region>.operatorTopicArn to an existing topic in that region, or list e-mail/https endpoints in operator.subscriptions and first-line creates <stackName>-<region>-operator in each region (accounts.<name>.regions.<region>.operatorTopicArn in a fleet)",
 };
 
 function plural(count: number | bigint, word: string): string {

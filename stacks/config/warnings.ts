@@ -1,17 +1,19 @@
 import { LEGACY_CHAT_ON } from "../../contract/notifications";
+import { regionalName } from "../naming";
 import { type ConfigPath, formatPath } from "./errors";
 import { rawRegionEntries } from "./fleet-rules";
 import { isRecord } from "./merge";
 import { LEGACY_KEYS, type LegacyKey, levelNotifications, mergedNotifications } from "./notifications";
 import type { RawConfig, RawRegion } from "./schema";
+import type { ResolvedConfig } from "./types";
 
 /**
  * What a valid configuration should change but need not (deprecated keys, risky choices): one
  * line each, printed at synth as `first-line: warning: <line>` (main.ts). Never an error: the
  * configuration synthesizes as it is. Each source of warnings adds its function here.
  */
-export function configWarnings(raw: RawConfig): string[] {
-  return [...legacyNotificationWarnings(raw)];
+export function configWarnings(raw: RawConfig, config: Omit<ResolvedConfig, "warnings">): string[] {
+  return [...legacyNotificationWarnings(raw), ...operatorWarnings(config)];
 }
 
 /**
@@ -58,4 +60,18 @@ export function legacyNotificationWarnings(raw: RawConfig): string[] {
     );
   }
   return warnings.filter((warning): warning is string => warning !== undefined);
+}
+
+/** Operator topics first-line creates with nobody subscribed: failures of first-line itself go unheard. */
+export function operatorWarnings(config: Omit<ResolvedConfig, "warnings">): string[] {
+  const created = config.regions.filter((region) => region.operatorTopicArn === undefined);
+  if (created.length === 0 || config.operatorSubscriptions.length > 0) return [];
+  const topics = created.map(
+    (region) =>
+      regionalName(config.stackName, region.name, "operator") +
+      (region.account === undefined ? "" : ` (account ${region.account.name})`),
+  );
+  return [
+    `operator.subscriptions is empty: the operator topic${topics.length === 1 ? "" : "s"} ${topics.join(", ")} will have no subscriber, so nobody hears when first-line itself fails (failed executions, dead-lettered alarm events); add e-mail or https endpoints to operator.subscriptions, or name an existing topic per region in regions.<region>.operatorTopicArn`,
+  ];
 }

@@ -1,0 +1,82 @@
+/**
+ * Reading `terraform show -json <plan>`: the planned resources with the region each is planned
+ * in (through its provider configuration), and the values Terraform will send.
+ */
+
+/** The parts of Terraform's JSON plan format (1.x) read here. */
+export interface PlanJson {
+  readonly format_version: string;
+  readonly terraform_version: string;
+  readonly resource_changes?: readonly {
+    readonly address: string;
+    readonly mode: "managed" | "data";
+    readonly type: string;
+    readonly change: {
+      readonly actions: readonly string[];
+      readonly after?: Record<string, unknown> | null;
+      readonly after_unknown?: Record<string, unknown>;
+    };
+  }[];
+  readonly configuration: {
+    readonly provider_config?: Readonly<
+      Record<string, { readonly alias?: string; readonly expressions?: Record<string, unknown> }>
+    >;
+    readonly root_module: {
+      readonly resources?: readonly { readonly address: string; readonly provider_config_key?: string }[];
+    };
+  };
+}
+
+/** One managed resource in the plan. */
+export interface PlannedResource {
+  readonly address: string;
+  readonly type: string;
+  readonly actions: readonly string[];
+  /** The region of the provider configuration it is planned with. */
+  readonly region: string;
+  /** The values Terraform will send (unknown values absent). */
+  readonly after: Record<string, unknown>;
+  /** What is known only after apply (`true` per attribute, nested like `after`). */
+  readonly afterUnknown: Record<string, unknown>;
+}
+
+function regionOfProvider(plan: PlanJson, key: string | undefined): string {
+  const region = (
+    plan.configuration.provider_config?.[key ?? ""]?.expressions?.region as { constant_value?: unknown }
+  )?.constant_value;
+  if (typeof region !== "string")
+    throw new Error(`plan: provider configuration ${key} has no constant region`);
+  return region;
+}
+
+/** Every managed resource of the plan with its region. */
+export function plannedResources(plan: PlanJson): PlannedResource[] {
+  const providerOf = new Map(
+    (plan.configuration.root_module.resources ?? []).map((r) => [r.address, r.provider_config_key]),
+  );
+  return (plan.resource_changes ?? [])
+    .filter((change) => change.mode === "managed")
+    .map((change) => ({
+      address: change.address,
+      type: change.type,
+      actions: change.change.actions,
+      region: regionOfProvider(plan, providerOf.get(change.address)),
+      after: change.change.after ?? {},
+      afterUnknown: change.change.after_unknown ?? {},
+    }));
+}
+
+/** How many resources per region, regions sorted. */
+export function countByRegion(resources: readonly { region: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { region } of [...resources].sort((a, b) => a.region.localeCompare(b.region))) {
+    counts[region] = (counts[region] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The first element of a nested block as the plan shows it (a list of one). */
+export function nestedBlock(value: unknown): Record<string, unknown> | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === "object" && first !== null ? (first as Record<string, unknown>) : undefined;
+}
