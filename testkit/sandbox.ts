@@ -5,26 +5,20 @@
  * - a real ssh2 server behind a TCP relay that resets connections while SSH is "down";
  * - a TCP listener that accepts connections (resets them while TCP is "down");
  * - capture servers for the chat webhook and the pager's API;
- * - one fake AWS endpoint (Secrets Manager JSON, Route 53 REST-XML, EC2 query protocol) the SDK
- *   clients reach through AWS_ENDPOINT_URL_<SERVICE>, as DESIGN §5 promises they can.
+ * - the loopback AWS stand-in (testkit/aws-stand-in.ts) answering as Secrets Manager, Route 53
+ *   and EC2, which the SDK clients reach through AWS_ENDPOINT_URL_<SERVICE>, as DESIGN §5
+ *   promises they can; a scenario may make any call fail as AWS fails (`awsFault`).
  * The handlers' SDK clients and secret caches live for the whole process, so there is one
  * sandbox per process ({@link sandbox}), reconfigured by every scenario.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import { type AddressInfo, createConnection, createServer as createTcpServer, type Socket } from "node:net";
 import { utils } from "ssh2";
 import type { CheckName } from "../contract/checks";
 import { fingerprintOf } from "../functions/ssh-check/fingerprint";
+import { type AwsAnswer, type AwsCall, AwsStandIn, awsError, ok } from "./aws-stand-in";
 import { type CaptureServer, startCaptureServer } from "./capture-server";
 import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "./ssh-server";
-
-/** One call the fake AWS endpoint answered. */
-export interface AwsCall {
-  readonly service: "secretsmanager" | "route53" | "ec2";
-  readonly action: string;
-  /** The secret, health check or instance the call was about. */
-  readonly target: string;
-}
 
 /** What the stand-ins do; scenarios set it before each run. */
 export interface SandboxBehaviour {
@@ -36,6 +30,11 @@ export interface SandboxBehaviour {
   readonly restartError?: string;
   /** HTTP status the chat webhook answers. @default 200 */
   readonly chatStatus?: number;
+  /**
+   * AWS's answer to a call instead of the stand-in's usual one, e.g. Route 53 answering 500 or
+   * Secrets Manager denying one secret; undefined lets the call through. @default none
+   */
+  readonly awsFault?: (call: AwsCall) => AwsAnswer | undefined;
 }
 
 const HEALTHY: SandboxBehaviour = { downUntilRestart: [], downAlways: [] };
@@ -53,13 +52,14 @@ export interface Sandbox {
   readonly chat: CaptureServer;
   /** The pager API (OpsGenie, JSM and PagerDuty answer 202). */
   readonly pager: CaptureServer;
-  /** The fake AWS endpoint's base URL. */
-  readonly awsUrl: string;
-  /** Calls the fake AWS endpoint answered since the last configure(). */
-  readonly awsCalls: readonly AwsCall[];
+  /** The AWS stand-in; its `calls` are those since the last configure(). */
+  readonly aws: AwsStandIn;
   /** Requests the web server answered since the last configure(). */
   readonly appRequests: () => number;
-  /** Secret values by name or ARN; unknown names answer ResourceNotFoundException. */
+  /**
+   * Secret values by name or ARN; unknown ones answer ResourceNotFoundException, and so does an
+   * ARN asked of another region's endpoint (a client must read an ARN in the ARN's region).
+   */
   readonly secrets: Map<string, string>;
   /** The secret value a chat webhook secret gets. */
   readonly chatWebhookUrl: string;
@@ -91,35 +91,21 @@ function publicKeyFingerprint(publicKey: string): string {
   return fingerprintOf(key.getPublicSSH() as Buffer);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-  });
-}
+const SECRET_ARN_REGION = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/;
+const RESTART_CALLS = ["RebootInstances", "StopInstances", "StartInstances"];
+const HEALTH_CHECK_STATUS = { method: "GET", path: "/2013-04-01/healthcheck/{HealthCheckId}/status" };
 
-function xml(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { "content-type": "text/xml;charset=UTF-8" });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`);
-}
-
-const EC2_NS = 'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"';
-
-function ec2Error(res: ServerResponse, code: string, message: string): void {
-  xml(
-    res,
-    400,
-    `<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>simulated</RequestID></Response>`,
-  );
-}
-
-function stateChange(tag: string, instanceId: string, from: string, to: string): string {
-  return (
-    `<${tag}><item><instanceId>${instanceId}</instanceId>` +
-    `<currentState><code>0</code><name>${to}</name></currentState>` +
-    `<previousState><code>0</code><name>${from}</name></previousState></item></${tag}>`
-  );
+/** `instancesSet` of a Stop/StartInstances answer. */
+function stateChange(instanceId: string, from: string, to: string) {
+  return {
+    instancesSet: [
+      {
+        instanceId,
+        currentState: { code: 0, name: to },
+        previousState: { code: 0, name: from },
+      },
+    ],
+  };
 }
 
 /** Starts every stand-in; prefer {@link sandbox}, which keeps one per process. */
@@ -127,7 +113,6 @@ export async function startSandbox(): Promise<Sandbox> {
   let behaviour: SandboxBehaviour = HEALTHY;
   let restarted = false;
   let appRequests = 0;
-  const awsCalls: AwsCall[] = [];
   const isDown = (check: CheckName) =>
     behaviour.downAlways.includes(check) || (behaviour.downUntilRestart.includes(check) && !restarted);
 
@@ -180,99 +165,90 @@ export async function startSandbox(): Promise<Sandbox> {
     body: JSON.stringify({ result: "Request will be processed", took: 0.01, requestId: "simulated" }),
   });
 
-  // --- fake AWS ---------------------------------------------------------------------------------
+  // --- AWS ----------------------------------------------------------------------------------------
   const secrets = new Map<string, string>();
-  const aws = createServer((req, res) => {
-    void readBody(req).then((body) => {
-      const target = String(req.headers["x-amz-target"] ?? "");
-      if (target.startsWith("secretsmanager.")) return secretsManager(target, body, res);
-      const healthCheck = /^\/2013-04-01\/healthcheck\/([^/]+)\/status/.exec(req.url ?? "");
-      if (healthCheck) return route53(decodeURIComponent(healthCheck[1] as string), res);
-      return ec2(new URLSearchParams(body), res);
-    });
+  const aws = await AwsStandIn.start();
+  /** The scenario's fault for the call, else the usual answer. */
+  const answer = (usual: (call: AwsCall) => AwsAnswer) => (call: AwsCall) =>
+    behaviour.awsFault?.(call) ?? usual(call);
+
+  aws.on(
+    "secretsmanager",
+    "GetSecretValue",
+    answer((call) => {
+      const secretId = String((call.body as { SecretId?: unknown } | undefined)?.SecretId ?? "");
+      const value = secrets.get(secretId);
+      const arnRegion = SECRET_ARN_REGION.exec(secretId)?.[1];
+      if (value === undefined || (arnRegion !== undefined && arnRegion !== call.region)) {
+        return awsError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+      }
+      return ok({
+        ARN: arnRegion
+          ? secretId
+          : `arn:aws:secretsmanager:${call.region}:123456789012:secret:${secretId}-AbCdEf`,
+        Name: secretId,
+        SecretString: value,
+        VersionId: "simulated",
+      });
+    }),
+  );
+
+  aws.on(
+    "route53",
+    "GetHealthCheckStatus",
+    answer(() => {
+      const status = isDown("route53")
+        ? "Failure: HTTP Status Code 503, Service Unavailable"
+        : "Success: HTTP Status Code 200, OK";
+      const observation = (region: string, ip: string) =>
+        `<HealthCheckObservation><Region>${region}</Region><IPAddress>${ip}</IPAddress>` +
+        `<StatusReport><Status>${status}</Status><CheckedTime>2030-01-01T00:00:00.000Z</CheckedTime></StatusReport></HealthCheckObservation>`;
+      // Route 53 names its list items, which a plain object cannot spell: the XML as it is.
+      return ok(
+        `<HealthCheckObservations>${observation("us-east-1", "15.177.2.1")}${observation(
+          "eu-west-1",
+          "15.177.10.1",
+        )}${observation("ap-southeast-1", "15.177.14.1")}</HealthCheckObservations>`,
+      );
+    }),
+    HEALTH_CHECK_STATUS,
+  );
+
+  const instanceOf = (call: AwsCall) => String((call.body as Record<string, string>)["InstanceId.1"] ?? "");
+  const ec2 = (operation: string, usual: (call: AwsCall) => AwsAnswer) =>
+    aws.on(
+      "ec2",
+      operation,
+      answer((call) => {
+        if (RESTART_CALLS.includes(operation) && behaviour.restartError) {
+          const code = behaviour.restartError;
+          return awsError(400, code, `simulated ${code} for ${instanceOf(call)}`);
+        }
+        return usual(call);
+      }),
+    );
+  ec2("RebootInstances", () => {
+    restarted = true;
+    return ok({ return: true });
   });
-
-  const secretsManager = (target: string, body: string, res: ServerResponse) => {
-    const secretId = String((JSON.parse(body || "{}") as { SecretId?: string }).SecretId ?? "");
-    awsCalls.push({ service: "secretsmanager", action: target.split(".")[1] ?? "", target: secretId });
-    const value = secrets.get(secretId);
-    res.writeHead(value === undefined ? 400 : 200, { "content-type": "application/x-amz-json-1.1" });
-    res.end(
-      JSON.stringify(
-        value === undefined
-          ? {
-              __type: "ResourceNotFoundException",
-              message: "Secrets Manager can't find the specified secret.",
-            }
-          : {
-              ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${secretId}-AbCdEf`,
-              Name: secretId,
-              SecretString: value,
-              VersionId: "simulated",
-            },
-      ),
-    );
-  };
-
-  const route53 = (healthCheckId: string, res: ServerResponse) => {
-    awsCalls.push({ service: "route53", action: "GetHealthCheckStatus", target: healthCheckId });
-    const status = isDown("route53")
-      ? "Failure: HTTP Status Code 503, Service Unavailable"
-      : "Success: HTTP Status Code 200, OK";
-    const observation = (region: string, ip: string) =>
-      `<HealthCheckObservation><Region>${region}</Region><IPAddress>${ip}</IPAddress>` +
-      `<StatusReport><Status>${status}</Status><CheckedTime>2030-01-01T00:00:00.000Z</CheckedTime></StatusReport></HealthCheckObservation>`;
-    xml(
-      res,
-      200,
-      `<GetHealthCheckStatusResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HealthCheckObservations>${observation(
-        "us-east-1",
-        "15.177.2.1",
-      )}${observation("eu-west-1", "15.177.10.1")}${observation("ap-southeast-1", "15.177.14.1")}</HealthCheckObservations></GetHealthCheckStatusResponse>`,
-    );
-  };
-
-  const ec2 = (params: URLSearchParams, res: ServerResponse) => {
-    const action = params.get("Action") ?? "";
-    const instanceId = params.get("InstanceId.1") ?? "";
-    awsCalls.push({ service: "ec2", action, target: instanceId });
-    const restartCall = ["RebootInstances", "StopInstances", "StartInstances"].includes(action);
-    if (restartCall && behaviour.restartError) {
-      return ec2Error(res, behaviour.restartError, `simulated ${behaviour.restartError} for ${instanceId}`);
-    }
-    switch (action) {
-      case "RebootInstances":
-        restarted = true;
-        return xml(
-          res,
-          200,
-          `<RebootInstancesResponse ${EC2_NS}><requestId>simulated</requestId><return>true</return></RebootInstancesResponse>`,
-        );
-      case "StopInstances":
-        return xml(
-          res,
-          200,
-          `<StopInstancesResponse ${EC2_NS}><requestId>simulated</requestId>${stateChange("instancesSet", instanceId, "running", "stopping")}</StopInstancesResponse>`,
-        );
-      case "StartInstances":
-        restarted = true;
-        return xml(
-          res,
-          200,
-          `<StartInstancesResponse ${EC2_NS}><requestId>simulated</requestId>${stateChange("instancesSet", instanceId, "stopped", "pending")}</StartInstancesResponse>`,
-        );
-      case "DescribeInstances":
-        // Both addresses are the loopback: the SSH relay listens there.
-        return xml(
-          res,
-          200,
-          `<DescribeInstancesResponse ${EC2_NS}><requestId>simulated</requestId><reservationSet><item><reservationId>r-0simulated</reservationId><instancesSet><item><instanceId>${instanceId}</instanceId><ipAddress>127.0.0.1</ipAddress><privateIpAddress>127.0.0.1</privateIpAddress></item></instancesSet></item></reservationSet></DescribeInstancesResponse>`,
-        );
-      default:
-        return ec2Error(res, "InvalidAction", `the simulator does not answer ${action}`);
-    }
-  };
-  const awsPort = await listen(aws);
+  ec2("StopInstances", (call) => ok(stateChange(instanceOf(call), "running", "stopping")));
+  ec2("StartInstances", (call) => {
+    restarted = true;
+    return ok(stateChange(instanceOf(call), "stopped", "pending"));
+  });
+  // Both addresses are the loopback: the SSH relay and the TCP listener listen there.
+  ec2("DescribeInstances", (call) =>
+    ok({
+      reservationSet: [
+        {
+          reservationId: "r-0simulated",
+          instancesSet: [
+            { instanceId: instanceOf(call), ipAddress: "127.0.0.1", privateIpAddress: "127.0.0.1" },
+          ],
+        },
+      ],
+    }),
+  );
 
   return {
     appUrl: `http://127.0.0.1:${appPort}`,
@@ -281,8 +257,7 @@ export async function startSandbox(): Promise<Sandbox> {
     tcpPort,
     chat,
     pager,
-    awsUrl: `http://127.0.0.1:${awsPort}`,
-    awsCalls,
+    aws,
     appRequests: () => appRequests,
     secrets,
     chatWebhookUrl: `${chat.url}/services/T0000000/B0000000/simulated`,
@@ -292,7 +267,7 @@ export async function startSandbox(): Promise<Sandbox> {
       behaviour = next;
       restarted = false;
       appRequests = 0;
-      awsCalls.length = 0;
+      aws.clearCalls();
       chat.reset();
       pager.reset();
       if (next.chatStatus !== undefined) chat.reply({ status: next.chatStatus, body: "simulated outage" });
@@ -300,12 +275,11 @@ export async function startSandbox(): Promise<Sandbox> {
     async close() {
       for (const socket of relayed) socket.destroy();
       app.closeAllConnections();
-      aws.closeAllConnections();
       await Promise.all([
         closeServer(app),
         closeServer(relay),
         closeServer(tcp),
-        closeServer(aws),
+        aws.close(),
         sshd.close(),
         chat.close(),
         pager.close(),

@@ -1,15 +1,14 @@
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import type { CheckResult, NotificationResult } from "../../contract/workflow";
 import { runRoute53Check } from "../../functions/route53-check/check";
 import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
+import { type AwsAnswer, type AwsCall, AwsStandIn, awsError, ok } from "../../testkit/aws-stand-in";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
 import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
 import recovered from "../fixtures/events/notification-recovered.json";
 
 // DESIGN §3.6 against the real AWS SDK: the deployed handlers (their module-scope clients, the
-// SDK's own retries, its protocol parsers) talk to one loopback endpoint reached through
+// SDK's own retries, its protocol parsers) talk to the loopback AWS stand-in reached through
 // AWS_ENDPOINT_URL_<SERVICE>, which answers as Route 53 (REST-XML), Secrets Manager (JSON) and
 // EC2 (query/XML) do when they fail. A dependency that fails must make the check `unavailable`
 // with a reason naming it, never `failed`; nothing here mocks the SDK.
@@ -19,124 +18,47 @@ const HEALTH_CHECK_ID = "abcdef01-2345-6789-abcd-ef0123456789";
 const OWN_REGION = "eu-west-1";
 const NODE24_HINT = "--use-system-ca";
 
-/** One request the endpoint received, with what its SigV4 signature says it was meant for. */
-interface AwsRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-  /** The region and service of the Authorization header's credential scope. */
-  readonly region: string | undefined;
-  readonly service: string | undefined;
+let standIn: AwsStandIn;
+
+/** Every call the handlers make goes to `script` (Route 53, Secrets Manager and EC2 alike). */
+function answerWith(script: (call: AwsCall) => AwsAnswer): void {
+  standIn
+    .on("route53", "GetHealthCheckStatus", script, {
+      method: "GET",
+      path: "/2013-04-01/healthcheck/{HealthCheckId}/status",
+    })
+    .on("secretsmanager", "GetSecretValue", script)
+    .on("ec2", "DescribeInstances", script);
 }
 
-interface AwsAnswer {
-  readonly status: number;
-  readonly headers?: Record<string, string>;
-  readonly body: string;
-}
-
-type Script = (request: AwsRequest) => AwsAnswer;
-
-/** `Credential=<key id>/<date>/<region>/<service>/aws4_request` of a SigV4 Authorization header. */
-const CREDENTIAL_SCOPE = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
-
-let endpoint: { url: string; requests: AwsRequest[]; script: Script; close(): Promise<void> };
-
-/** A loopback AWS endpoint: records every request and answers as the current script says. */
-async function startAwsEndpoint(): Promise<typeof endpoint> {
-  const requests: AwsRequest[] = [];
-  const state = {
-    script: ((request) => ({ status: 500, body: `unscripted ${request.service}` })) as Script,
-  };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const scope = CREDENTIAL_SCOPE.exec(String(req.headers.authorization ?? ""));
-      const request: AwsRequest = {
-        method: req.method ?? "",
-        path: req.url ?? "",
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-        region: scope?.[1],
-        service: scope?.[2],
-      };
-      requests.push(request);
-      const answer = state.script(request);
-      res.writeHead(answer.status, answer.headers ?? {}).end(answer.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    requests,
-    get script() {
-      return state.script;
-    },
-    set script(script: Script) {
-      state.script = script;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-const xml = (status: number, body: string): AwsAnswer => ({
-  status,
-  headers: { "content-type": "text/xml" },
-  body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}`,
-});
-
-/** Route 53's REST-XML error document. */
-const route53Error = (status: number, code: string, message: string): AwsAnswer =>
-  xml(
-    status,
-    `<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>${status >= 500 ? "Receiver" : "Sender"}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
-  );
-
+/** Route 53's observations (its named list items need the XML spelled out). */
 const route53Status = (...statuses: string[]): AwsAnswer =>
-  xml(
-    200,
-    `<GetHealthCheckStatusResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HealthCheckObservations>${statuses
+  ok(
+    `<HealthCheckObservations>${statuses
       .map(
         (status, i) =>
           `<HealthCheckObservation><Region>eu-west-1</Region><IPAddress>15.177.0.${i + 1}</IPAddress><StatusReport><Status>${status}</Status><CheckedTime>2026-11-24T03:00:00Z</CheckedTime></StatusReport></HealthCheckObservation>`,
       )
-      .join("")}</HealthCheckObservations></GetHealthCheckStatusResponse>`,
+      .join("")}</HealthCheckObservations>`,
   );
 
-/** Secrets Manager's JSON (awsJson1_1) error. */
-const secretsError = (code: string, message: string, status = 400): AwsAnswer => ({
-  status,
-  headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": code },
-  body: JSON.stringify({ __type: code, Message: message }),
-});
-
-const secretValue = (name: string, value: string): AwsAnswer => ({
-  status: 200,
-  headers: { "content-type": "application/x-amz-json-1.1" },
-  body: JSON.stringify({ ARN: name, Name: name, SecretString: value, VersionId: "v1" }),
-});
-
-/** EC2's query-protocol error document. */
-const ec2Error = (status: number, code: string, message: string): AwsAnswer =>
-  xml(
-    status,
-    `<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>r-1</RequestID></Response>`,
-  );
+const secretValue = (name: string, value: string): AwsAnswer =>
+  ok({ ARN: name, Name: name, SecretString: value, VersionId: "v1" });
 
 const ec2Instance = (publicIp: string): AwsAnswer =>
-  xml(
-    200,
-    `<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId><reservationSet><item><reservationId>r-0123</reservationId><instancesSet><item><instanceId>${INSTANCE_ID}</instanceId><privateIpAddress>10.0.0.5</privateIpAddress><ipAddress>${publicIp}</ipAddress></item></instancesSet></item></reservationSet></DescribeInstancesResponse>`,
-  );
+  ok({
+    reservationSet: [
+      {
+        reservationId: "r-0123",
+        instancesSet: [{ instanceId: INSTANCE_ID, privateIpAddress: "10.0.0.5", ipAddress: publicIp }],
+      },
+    ],
+  });
 
-/** The secret a GetSecretValue request asked for. */
-const secretIdOf = (request: AwsRequest): string =>
-  (JSON.parse(request.body) as { SecretId: string }).SecretId;
+/** The secret a GetSecretValue call asked for. */
+const secretIdOf = (call: AwsCall): string => String((call.body as { SecretId?: unknown }).SecretId);
 
-const requestsTo = (service: string) => endpoint.requests.filter((r) => r.service === service);
+const requestsTo = (service: string) => standIn.calls.filter((c) => c.service === service);
 
 type Handler<T> = (event: unknown) => Promise<T>;
 let route53Handler: Handler<CheckResult>;
@@ -151,7 +73,7 @@ let slack: CaptureServer;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  endpoint = await startAwsEndpoint();
+  standIn = await AwsStandIn.start();
   sshServer = await startSshServer({
     hostKey: hostKey.private,
     userPublicKey: userKey.public,
@@ -159,9 +81,9 @@ beforeAll(async () => {
   });
   slack = await startCaptureServer();
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_ROUTE_53: endpoint.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint.url,
-    AWS_ENDPOINT_URL_EC2: endpoint.url,
+    AWS_ENDPOINT_URL_ROUTE_53: standIn.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: standIn.url,
+    AWS_ENDPOINT_URL_EC2: standIn.url,
     // The SDK's own retries run for real; two attempts keep the backoff short.
     AWS_MAX_ATTEMPTS: "2",
   });
@@ -173,11 +95,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.env = savedEnv;
-  await Promise.all([endpoint.close(), sshServer.close(), slack.close()]);
+  await Promise.all([standIn.close(), sshServer.close(), slack.close()]);
 });
 
 beforeEach(() => {
-  endpoint.requests.length = 0;
+  standIn.clearCalls();
   slack.reset();
   // The handlers log one JSON line each; keep the test output readable.
   jest.spyOn(process.stdout, "write").mockImplementation(() => true);
@@ -200,7 +122,7 @@ describe("route53-check with Route 53 failing", () => {
   };
 
   it("is unavailable after the SDK's retries when Route 53 answers 500", async () => {
-    endpoint.script = () => route53Error(500, "InternalFailure", "We encountered an internal error.");
+    answerWith(() => awsError(500, "InternalFailure", "We encountered an internal error."));
 
     const result = await route53Handler(event);
 
@@ -217,7 +139,7 @@ describe("route53-check with Route 53 failing", () => {
   });
 
   it("is unavailable after the SDK's retries when Route 53 throttles", async () => {
-    endpoint.script = () => route53Error(400, "Throttling", "Rate exceeded");
+    answerWith(() => awsError(400, "Throttling", "Rate exceeded"));
 
     const result = await route53Handler(event);
 
@@ -230,12 +152,12 @@ describe("route53-check with Route 53 failing", () => {
 
   it("passes when the SDK's retry gets an answer after a 503", async () => {
     let calls = 0;
-    endpoint.script = () => {
+    answerWith(() => {
       calls += 1;
       return calls === 1
-        ? route53Error(503, "ServiceUnavailable", "try again")
+        ? awsError(503, "ServiceUnavailable", "try again")
         : route53Status("Success: HTTP 200");
-    };
+    });
 
     const result = await route53Handler(event);
 
@@ -247,7 +169,7 @@ describe("route53-check with Route 53 failing", () => {
   });
 
   it("stays failed when Route 53 answers and its checkers see the endpoint down", async () => {
-    endpoint.script = () => route53Status("Failure: Connection timed out.", "Failure: Connection timed out.");
+    answerWith(() => route53Status("Failure: Connection timed out.", "Failure: Connection timed out."));
 
     const result = await route53Handler(event);
 
@@ -255,8 +177,8 @@ describe("route53-check with Route 53 failing", () => {
   });
 
   it("runs the same retries through a client given its endpoint and maxAttempts directly", async () => {
-    endpoint.script = () => route53Error(400, "PriorRequestNotComplete", "still processing");
-    const client = new Route53Client({ endpoint: endpoint.url, maxAttempts: 2 });
+    answerWith(() => awsError(400, "PriorRequestNotComplete", "still processing"));
+    const client = new Route53Client({ endpoint: standIn.url, maxAttempts: 2 });
 
     const result = await runRoute53Check(
       { healthCheckId: HEALTH_CHECK_ID, minHealthyShare: 0.5 },
@@ -305,7 +227,8 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
   it.each([
     [
       "denies access",
-      secretsError(
+      awsError(
+        400,
         "AccessDeniedException",
         "User: arn:aws:sts::123456789012:assumed-role/fl/ssh-check is not authorized to perform: secretsmanager:GetSecretValue",
       ),
@@ -313,25 +236,24 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
     ],
     [
       "cannot decrypt with a customer-managed KMS key",
-      secretsError("DecryptionFailure", "Access to KMS is not allowed"),
+      awsError(400, "DecryptionFailure", "Access to KMS is not allowed"),
       "KMS could not decrypt (DecryptionFailure); the function's role needs kms:Decrypt on the secret's KMS key (kms.secretsKeyArns)",
     ],
     [
       "keeps throttling",
-      secretsError("ThrottlingException", "Rate exceeded"),
+      awsError(400, "ThrottlingException", "Rate exceeded"),
       "throttled (ThrottlingException) after 2 attempts",
     ],
     [
       "answers 500",
-      secretsError("InternalServiceError", "internal", 500),
+      awsError(500, "InternalServiceError", "internal"),
       "service error (InternalServiceError, HTTP 500) after 2 attempts",
     ],
   ])(
     "is unavailable, without asking EC2 or dialling, when Secrets Manager %s",
     async (label, answer, text) => {
       const secret = `first-line/ssh-key-${label.replace(/\W+/g, "-")}`;
-      endpoint.script = (request) =>
-        request.service === "secretsmanager" ? answer : ec2Instance("127.0.0.1");
+      answerWith((request) => (request.service === "secretsmanager" ? answer : ec2Instance("127.0.0.1")));
       const before = sshServer.connections();
 
       const result = await sshHandler(commandEvent(secret));
@@ -349,11 +271,12 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
 
   it("reads a key secret ARN in another region through that region's client, and logs in with it", async () => {
     const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:first-line/ssh-key-AbCdEf";
-    endpoint.script = (request) =>
+    answerWith((request) =>
       request.service === "secretsmanager" && request.region === "us-east-1"
         ? secretValue(arn, userKey.private)
         : // The function's own region does not have it, as real Secrets Manager would answer.
-          secretsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+          awsError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret."),
+    );
 
     const result = await sshHandler(commandEvent(arn, "127.0.0.1"));
 
@@ -362,10 +285,11 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
   });
 
   it("reads a key secret given by name in the function's own region", async () => {
-    endpoint.script = (request) =>
+    answerWith((request) =>
       request.region === OWN_REGION
         ? secretValue("first-line/ssh-key-by-name", userKey.private)
-        : secretsError("ResourceNotFoundException", "not here");
+        : awsError(400, "ResourceNotFoundException", "not here"),
+    );
 
     const result = await sshHandler(commandEvent("first-line/ssh-key-by-name", "127.0.0.1"));
 
@@ -376,21 +300,21 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
   it.each([
     [
       "denies DescribeInstances",
-      ec2Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation."),
+      awsError(403, "UnauthorizedOperation", "You are not authorized to perform this operation."),
       "access denied (UnauthorizedOperation)",
     ],
     [
       "throttles DescribeInstances",
-      ec2Error(503, "RequestLimitExceeded", "Request limit exceeded."),
+      awsError(503, "RequestLimitExceeded", "Request limit exceeded."),
       "throttled (RequestLimitExceeded) after 2 attempts",
     ],
     [
       "does not know the instance",
-      ec2Error(400, "InvalidInstanceID.NotFound", `The instance ID '${INSTANCE_ID}' does not exist`),
+      awsError(400, "InvalidInstanceID.NotFound", `The instance ID '${INSTANCE_ID}' does not exist`),
       "not found (InvalidInstanceID.NotFound)",
     ],
   ])("is unavailable, without dialling, when EC2 %s", async (_label, answer, text) => {
-    endpoint.script = () => answer;
+    answerWith(() => answer);
     const before = sshServer.connections();
 
     const result = await sshHandler(handshakeEvent());
@@ -400,13 +324,13 @@ describe("ssh-check with Secrets Manager or EC2 failing", () => {
       reason: `EC2 DescribeInstances: lookup of ${INSTANCE_ID} failed: ${text}`,
     });
     expect(
-      requestsTo("ec2").every((r) => r.region === OWN_REGION && r.body.includes("Action=DescribeInstances")),
+      requestsTo("ec2").every((r) => r.region === OWN_REGION && r.operation === "DescribeInstances"),
     ).toBe(true);
     expect(sshServer.connections()).toBe(before);
   });
 
   it("dials the public IP DescribeInstances returns, and passes on the pinned host key", async () => {
-    endpoint.script = () => ec2Instance("127.0.0.1");
+    answerWith(() => ec2Instance("127.0.0.1"));
 
     const result = await sshHandler(handshakeEvent());
 
@@ -421,10 +345,11 @@ describe("notify-chat with its webhook secret in another region", () => {
   it("reads the ARN in its own region and delivers the message", async () => {
     const arn = "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:first-line/slack-webhook-AbCdEf";
     const webhook = `${slack.url}/services/T0/B0/cross-region-token`;
-    endpoint.script = (request) =>
+    answerWith((request) =>
       request.region === "ap-southeast-2"
         ? secretValue(arn, webhook)
-        : secretsError("ResourceNotFoundException", "no");
+        : awsError(400, "ResourceNotFoundException", "no"),
+    );
 
     const result = await slackHandler({
       ...recovered,
@@ -441,7 +366,7 @@ describe("notify-chat with its webhook secret in another region", () => {
 
   it("fails naming Secrets Manager, the secret and its region, when that region denies it", async () => {
     const arn = "arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:first-line/slack-denied-AbCdEf";
-    endpoint.script = () => secretsError("AccessDeniedException", "not authorized");
+    answerWith(() => awsError(400, "AccessDeniedException", "not authorized"));
 
     const error = await slackHandler({
       ...recovered,

@@ -247,8 +247,17 @@ describe("simulate: scenarios with the real handlers", () => {
 
     await expect(attempt).rejects.toThrow(UsageError);
     await expect(attempt).rejects.toMatchObject({
+      // Handshake-mode SSH only: nothing with a URL, Route 53, TCP or an SSH key secret applies.
       choices: SCENARIOS.filter(
-        (s) => !["url-down-until-restart", "route53-unhealthy", "tcp-down-until-restart"].includes(s.name),
+        (s) =>
+          ![
+            "url-down-until-restart",
+            "route53-unhealthy",
+            "tcp-down-until-restart",
+            "route53-api-failing",
+            "route53-api-throttling",
+            "ssh-key-secret-denied",
+          ].includes(s.name),
       ).map((s) => s.name),
     });
   });

@@ -5,12 +5,13 @@
  * configuration and one named scenario. Wait states take no wall-clock time; the report shows
  * the time the real machine would have spent (Wait durations and retry pauses).
  */
-import { CHECK_NAMES, type CheckName } from "../../contract/checks";
+import { CHECK_NAMES, type CheckName, checkNamed } from "../../contract/checks";
 import type { InstanceSettings } from "../../contract/workflow";
 import type { ResolvedConfig } from "../../stacks/config";
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import { regionalName } from "../../stacks/naming";
 import type { AslDefinition } from "../../stacks/workflow";
+import { awsError } from "../../testkit/aws-stand-in";
 import type { CapturedRequest } from "../../testkit/capture-server";
 import { type Sandbox, type SandboxBehaviour, sandbox } from "../../testkit/sandbox";
 import {
@@ -19,6 +20,7 @@ import {
   FakeLockTable,
   type InstanceStatus,
   type LambdaHandler,
+  namedError,
   type RunResult,
   runWorkflow,
 } from "../../testkit/workflow-harness";
@@ -43,6 +45,8 @@ interface ScenarioSetup {
   readonly keepPinnedHostKeys?: boolean;
   /** Lock item a previous execution left, as strings. */
   readonly lockItem?: Readonly<Record<string, string>>;
+  /** Every invocation of this function fails with this Lambda error (the function never runs). */
+  readonly invokeError?: { readonly function: FunctionName; readonly error: string };
 }
 
 /** A named situation the simulator can put an instance in. */
@@ -195,6 +199,98 @@ export const SCENARIOS: readonly Scenario[] = [
       lockItem: { lastRestartAt: clockMinus(s.restart.cooldownMinutes / 2) },
     }),
   },
+  {
+    name: "route53-api-failing",
+    description:
+      "The Route 53 API answers 500 through the SDK's retries: the check could not ask, so no restart; the pager (check-unavailable).",
+    unsupported: needs("route53"),
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "check-unavailable" },
+    setup: (s) => ({
+      behaviour: {
+        ...NO_FAULT,
+        awsFault: (call) =>
+          call.service === "route53"
+            ? awsError(500, "InternalFailure", "simulated Route 53 outage")
+            : undefined,
+      },
+      ec2Statuses: comesBack(s),
+    }),
+  },
+  {
+    name: "route53-api-throttling",
+    description:
+      "The Route 53 API throttles every call (Throttling, 400): the check could not ask, so no restart; the pager (check-unavailable).",
+    unsupported: needs("route53"),
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "check-unavailable" },
+    setup: (s) => ({
+      behaviour: {
+        ...NO_FAULT,
+        awsFault: (call) =>
+          call.service === "route53" ? awsError(400, "Throttling", "Rate exceeded") : undefined,
+      },
+      ec2Statuses: comesBack(s),
+    }),
+  },
+  {
+    name: "ssh-key-secret-denied",
+    description:
+      "Secrets Manager denies the SSH key (AccessDeniedException, as with a KMS key the role may not use): no restart; the pager (check-unavailable).",
+    unsupported: (s) =>
+      s.ssh?.privateKeySecret === undefined
+        ? `${s.instanceId} has no SSH key secret (command mode)`
+        : undefined,
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "check-unavailable" },
+    setup: (s) => ({
+      behaviour: {
+        ...NO_FAULT,
+        awsFault: (call) =>
+          call.service === "secretsmanager" &&
+          (call.body as { SecretId?: string } | undefined)?.SecretId === s.ssh?.privateKeySecret
+            ? awsError(
+                400,
+                "AccessDeniedException",
+                "Access to KMS is not allowed. The role may not use the key that encrypts this secret.",
+              )
+            : undefined,
+      },
+      ec2Statuses: comesBack(s),
+    }),
+  },
+  {
+    name: "instance-lookup-failing",
+    description:
+      "EC2 DescribeInstances is refused (UnauthorizedOperation) when the SSH or TCP check looks up the instance's address: no restart; the pager (check-unavailable).",
+    unsupported: (s) =>
+      (s.ssh && s.ssh.host === undefined) || (s.tcp && s.tcp.host === undefined)
+        ? undefined
+        : `${s.instanceId} has no SSH or TCP check that looks up the instance's address`,
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "check-unavailable" },
+    setup: (s) => ({
+      behaviour: {
+        ...NO_FAULT,
+        awsFault: (call) =>
+          call.service === "ec2" && call.operation === "DescribeInstances"
+            ? awsError(403, "UnauthorizedOperation", "You are not authorized to perform this operation.")
+            : undefined,
+      },
+      ec2Statuses: comesBack(s),
+    }),
+  },
+  {
+    name: "function-not-ready",
+    description:
+      "The first check's function cannot be invoked (Lambda.ResourceNotReadyException: a VPC function idle for weeks), through the retries: no restart; the pager (check-unavailable).",
+    unsupported: always,
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "check-unavailable" },
+    setup: (s) => ({
+      behaviour: NO_FAULT,
+      ec2Statuses: comesBack(s),
+      invokeError: {
+        function: checkNamed(firstCheck(s)).functionName as FunctionName,
+        error: "Lambda.ResourceNotReadyException",
+      },
+    }),
+  },
 ];
 
 /** A request the simulator cannot run; `choices` are the valid values to show the user. */
@@ -223,7 +319,7 @@ export interface SimulationResult {
   /** The text of each chat message and pager alert sent, in order. */
   readonly chatMessages: readonly string[];
   readonly pagerAlerts: readonly string[];
-  /** EC2 restart calls the fake endpoint answered (action names). */
+  /** EC2 calls the stand-in answered (operation names: DescribeInstances, RebootInstances, ...). */
   readonly ec2Calls: readonly string[];
 }
 
@@ -271,9 +367,9 @@ let handlers: Promise<Record<FunctionName, LambdaHandler>> | undefined;
 function realHandlers(sb: Sandbox): Promise<Record<FunctionName, LambdaHandler>> {
   handlers ??= (async () => {
     const env = process.env;
-    env.AWS_ENDPOINT_URL_SECRETS_MANAGER = sb.awsUrl;
-    env.AWS_ENDPOINT_URL_ROUTE_53 = sb.awsUrl;
-    env.AWS_ENDPOINT_URL_EC2 = sb.awsUrl;
+    env.AWS_ENDPOINT_URL_SECRETS_MANAGER = sb.aws.url;
+    env.AWS_ENDPOINT_URL_ROUTE_53 = sb.aws.url;
+    env.AWS_ENDPOINT_URL_EC2 = sb.aws.url;
     // Fixed fake credentials: whatever the shell has must never be used (or needed) here.
     env.AWS_ACCESS_KEY_ID = "AKIDSIMULATEDFIRSTLINE";
     env.AWS_SECRET_ACCESS_KEY = "simulated-secret-access-key";
@@ -330,7 +426,7 @@ function redirected(
     tcp = { ...rest, ...(tcp.host ? { host: "127.0.0.1" } : {}), port: sb.tcpPort };
   }
   if (s.route53)
-    redirects.push(`route53 health check ${s.route53.healthCheckId} -> ${sb.awsUrl} (fake Route 53)`);
+    redirects.push(`route53 health check ${s.route53.healthCheckId} -> ${sb.aws.url} (fake Route 53)`);
   const { chat, escalation } = s.notifications;
   redirects.push(`${escalation.type} ${escalation.apiUrl} -> ${sb.pager.url}`);
   redirects.push(`${chat.type} webhook (secret ${chat.webhookSecret}) -> ${sb.chatWebhookUrl}`);
@@ -392,8 +488,17 @@ export async function simulate(request: SimulationRequest): Promise<SimulationRe
   const { region, settings: configured, scenario } = resolveRequest(request);
   const workflow = regionWorkflow(request.config, region.name, region.account?.name);
   const sb = await sandbox();
-  const lambdas = await realHandlers(sb);
+  const loaded = await realHandlers(sb);
   const setup = scenario.setup(configured);
+  const failing = setup.invokeError;
+  const lambdas = failing
+    ? {
+        ...loaded,
+        [failing.function]: () => {
+          throw namedError(failing.error, `simulated: ${failing.function} cannot be invoked now`);
+        },
+      }
+    : loaded;
   const { settings, redirects } = redirected(configured, sb, setup.keepPinnedHostKeys === true);
 
   sb.configure(setup.behaviour);
@@ -478,7 +583,7 @@ export async function simulate(request: SimulationRequest): Promise<SimulationRe
     redirects,
     chatMessages: sb.chat.requests.map(messageText),
     pagerAlerts: sb.pager.requests.map(messageText),
-    ec2Calls: sb.awsCalls.filter((c) => c.service === "ec2").map((c) => c.action),
+    ec2Calls: sb.aws.callsTo("ec2").map((c) => c.operation),
   };
 }
 
