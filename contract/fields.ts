@@ -169,15 +169,21 @@ export function oneOrMore<T>(item: Field<T>, options: { what: string }): Field<T
   };
 }
 
-/** A non-empty list of `item` values. */
-export function list<T>(item: Field<T>, options: { what: string }): Field<readonly T[]> {
+/** A list of `item` values, non-empty unless `allowEmpty`. */
+export function list<T>(
+  item: Field<T>,
+  options: {
+    what: string;
+    /** An empty list is a choice (e.g. "tell chat nothing"), not a mistake. @default false */
+    allowEmpty?: boolean;
+  },
+): Field<readonly T[]> {
   return {
     what: options.what,
     shape: { kind: "list" },
     problems(value) {
-      if (!Array.isArray(value) || value.length === 0) {
-        return at(`expected ${options.what}, got ${describeValue(value)}`);
-      }
+      if (!Array.isArray(value)) return at(`expected ${options.what}, got ${describeValue(value)}`);
+      if (value.length === 0 && !options.allowEmpty) return at(`expected ${options.what}, got an empty list`);
       return value.flatMap((entry, i) => item.problems(entry).map((p) => ({ ...p, path: [i, ...p.path] })));
     },
   };

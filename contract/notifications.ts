@@ -48,7 +48,11 @@ export const ESCALATION_FIELDS = {
   priority: oneOf(PRIORITIES),
 } as const;
 
-export const CHAT_ON_FIELD = list(oneOf(CHAT_EVENTS), { what: `a list of ${CHAT_EVENTS.join(", ")}` });
+/** `[]` is allowed: chat hears nothing, the pager still hears escalations. */
+export const CHAT_ON_FIELD = list(oneOf(CHAT_EVENTS), {
+  what: `a list of ${CHAT_EVENTS.join(", ")}`,
+  allowEmpty: true,
+});
 
 /** Resolved, as the workflow input carries it and the notify functions parse it. */
 export const NOTIFICATION_INPUT = {

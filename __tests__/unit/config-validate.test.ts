@@ -522,6 +522,31 @@ describe("cross-field rules", () => {
     ]);
   });
 
+  it('reports what a block that sets "type" lacks at that block: it replaced the inherited one', () => {
+    expect(problemsWith({ [`${EU0}.notifications`]: { chat: { type: "teams" } } })).toEqual([
+      `${EU0_PATH}.notifications.chat.webhookSecret: required: this chat block sets "type", so it replaces the inherited block and needs its own "webhookSecret"`,
+    ]);
+    expect(
+      problemsWith({ "regions.us-east-1.notifications": { escalation: { type: "pagerduty" } } }),
+    ).toEqual([
+      'regions.us-east-1.notifications.escalation.secret: required: this escalation block sets "type", so it replaces the inherited block and needs its own "secret"',
+    ]);
+  });
+
+  it("accepts chatOn: [] (chat hears nothing; the pager still hears escalations), and names an empty host-key list", () => {
+    const config = parseConfig(configWith({ [`${EU0}.notifications`]: { chatOn: [] } }));
+    expect(
+      config.regions.find((r) => r.name === "eu-west-1")?.instances[0]?.settings.notifications.chatOn,
+    ).toEqual([]);
+    expect(problemsWith({ [`${EU0}.ssh.hostKeySha256`]: [] })).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${EU0_PATH.replace(/[[\].]/g, "\\$&")}\\.ssh\\.hostKeySha256: expected .*, got an empty list$`,
+        ),
+      ),
+    ]);
+  });
+
   it("does not compare a value the schema already rejected", () => {
     expect(problemsWith({ "defaults.alarm.evaluationPeriods": 1.5 })).toEqual([
       "defaults.alarm.evaluationPeriods: expected a whole number, got 1.5",

@@ -100,6 +100,14 @@ const NOTIFY_TARGETS = {
 } as const;
 type NotificationSecret = keyof typeof NOTIFY_TARGETS;
 
+/** The nearest level whose own `target` block sets "type" (and so replaces the inherited block). */
+function replacingLevel(levels: readonly Level[], target: NotificationSecret): Level | undefined {
+  return [...levels].reverse().find((level) => {
+    const own = block(level, "notifications")?.[target];
+    return isRecord(own) && own.type !== undefined;
+  });
+}
+
 /** Where a missing notification secret is reported: as high up as every affected instance shares. */
 interface MissingSecret {
   readonly regionPath: ConfigPath;
@@ -315,8 +323,23 @@ export function crossFieldProblems(raw: unknown): string[] {
 
       const notifications = mergedNotifications(levels.map((level) => level.node.notifications));
       for (const target of Object.keys(NOTIFY_TARGETS) as NotificationSecret[]) {
-        if (NOTIFY_TARGETS[target].fields.some((field) => notifications[target][field] === undefined)) {
+        const absent = NOTIFY_TARGETS[target].fields.filter(
+          (field) => notifications[target][field] === undefined,
+        );
+        if (absent.length === 0) continue;
+        const replacing = replacingLevel(levels, target);
+        if (replacing === undefined)
           missing[target].push({ regionPath: region.path, instancePath: instance.path });
+        else {
+          // The block that sets "type" replaced the inherited one: what it lacks is missing there.
+          for (const field of absent) {
+            problems.push(
+              problemAt(
+                [...replacing.path, "notifications", target, field],
+                `required: this ${target} block sets "type", so it replaces the inherited block and needs its own "${field}"`,
+              ),
+            );
+          }
         }
       }
     });
