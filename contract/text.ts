@@ -13,8 +13,8 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
-/** Longest part of a bad value quoted in a message. */
-const SHOWN_CHARS = 60;
+/** Longest part of a bad value quoted in a message: a whole ARN or URL, never a whole document. */
+const SHOWN_CHARS = 160;
 
 /** A short, quoted rendering of a bad value for a message. */
 export function describeValue(value: unknown): string {

@@ -68,15 +68,26 @@ export function roleNamed(roles: ReadonlyMap<string, RoleWithPolicies>, name: st
  * no SCPs). A simulator validation error (unknown action, resource of the wrong type) throws,
  * so a typo in a test cannot read as "denied".
  */
-export async function evaluate(role: RoleWithPolicies, action: string, resource: string): Promise<Verdict> {
+export async function evaluate(
+  role: RoleWithPolicies,
+  action: string,
+  resource: string,
+  options: {
+    /** Request context keys, e.g. `{ "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" }`. @default none */
+    readonly context?: Readonly<Record<string, string>>;
+    /** The resource's own policy (a KMS key always has one). @default none */
+    readonly resourcePolicy?: PolicyDoc;
+  } = {},
+): Promise<Verdict> {
   const result = await runSimulation(
     {
       request: {
         principal: role.arn,
         action,
         resource: { resource, accountId: ACCOUNT_ID },
-        contextVariables: {},
+        contextVariables: { ...options.context },
       },
+      ...(options.resourcePolicy ? { resourcePolicy: options.resourcePolicy } : {}),
       identityPolicies: role.policies.map((p) => ({ name: p.name, policy: p.document })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
@@ -88,6 +99,23 @@ export async function evaluate(role: RoleWithPolicies, action: string, resource:
   }
   return result.overallResult as Verdict;
 }
+
+/**
+ * AWS's default key policy: the account may use the key through IAM policies. KMS evaluates a
+ * key's policy on every request, so without one nothing is allowed whatever IAM says.
+ */
+export const DEFAULT_KEY_POLICY: PolicyDoc = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "Enable IAM User Permissions",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+  ],
+};
 
 /** Every statement of every IAM policy document in the stack (role, trust and queue policies). */
 export function allPolicyStatements(tf: TfJson): { address: string; statement: PolicyStatementJson }[] {

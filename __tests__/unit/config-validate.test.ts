@@ -262,6 +262,12 @@ describe("identifiers and addresses", () => {
       'defaults.notifications.opsgenieApiKeySecret: "arn:aws:ssm:eu-west-1:123456789012:parameter/key" is not a Secrets Manager secret name, or a complete secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters AWS appended>; copy it from the console or `aws secretsmanager describe-secret`)',
     ],
     [
+      // A partial ARN (without the 6 characters AWS appends) matches no secret in IAM or the API.
+      "defaults.ssh.privateKeySecret",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:first-line/ssh-key",
+      'defaults.ssh.privateKeySecret: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:first-line/ssh-key" is not a Secrets Manager secret name, or a complete secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters AWS appended>; copy it from the console or `aws secretsmanager describe-secret`)',
+    ],
+    [
       "regions.eu-west-1.vpc.subnetIds",
       ["subnet-xyz"],
       'regions.eu-west-1.vpc.subnetIds[0]: "subnet-xyz" is not a subnet id (subnet- followed by 8 or 17 hex digits)',

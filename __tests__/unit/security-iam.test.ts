@@ -6,11 +6,13 @@
 
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import { WILDCARD_ALLOW_LIST } from "../../stacks/iam";
+import { committedExample } from "../../testkit/synth";
 import { SLACK_SECRET_ARN, variantConfig } from "../security/configs";
 import {
   actionsTaking,
   allPolicyStatements,
   asList,
+  DEFAULT_KEY_POLICY,
   evaluate,
   isWildcardOnly,
   type RoleWithPolicies,
@@ -394,5 +396,103 @@ describe("the wildcard allow-list", () => {
       expect(WILDCARD_ALLOW_LIST[action]).toMatch(/Lambda/);
     }
     expect(WILDCARD_ALLOW_LIST["cloudwatch:PutMetricData"]).toMatch(/cloudwatch:namespace condition/);
+  });
+});
+
+describe("IAM of the kms options (DESIGN §4 kms)", () => {
+  const SECRETS_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/11111111-2222-3333-4444-555555555555`;
+  const EBS_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/66666666-7777-8888-9999-000000000000`;
+  const OTHER_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`;
+  const VIA = (service: string, region = "eu-west-1") => ({
+    "kms:ViaService": `${service}.${region}.amazonaws.com`,
+  });
+  /** The readers of the example's eu-west-1 (URL, Route 53, SSH with a key): chat, pager and SSH. */
+  const READERS: readonly Fn[] = ["notify-chat", "escalate", "ssh-check"];
+  let withKeys: Map<string, RoleWithPolicies>;
+  let without: Map<string, RoleWithPolicies>;
+  /** What IAM answers on a key whose policy is AWS's default (it delegates to IAM policies). */
+  const onKey = (
+    r: RoleWithPolicies,
+    action: string,
+    key: string,
+    context: Readonly<Record<string, string>> = {},
+  ) => evaluate(r, action, key, { context, resourcePolicy: DEFAULT_KEY_POLICY });
+  const role = (roles: Map<string, RoleWithPolicies>, part: string) =>
+    roleNamed(roles, `first-line-eu-west-1-${part}`);
+
+  beforeAll(async () => {
+    const raw = committedExample() as { regions: Record<string, Record<string, unknown>> };
+    const eu = raw.regions["eu-west-1"] as Record<string, unknown>;
+    eu.kms = { secretsKeyArns: [SECRETS_KEY], ebsKeyArns: [EBS_KEY] };
+    withKeys = rolesOf(await synthConfig(raw));
+    const { tf, cleanup } = await synthExample();
+    cleanup();
+    without = rolesOf(tf);
+  });
+
+  it("lets each secret reader decrypt with the secrets key only through Secrets Manager in the secret's region", async () => {
+    for (const part of READERS) {
+      const r = role(withKeys, part);
+      expect([part, await onKey(r, "kms:Decrypt", SECRETS_KEY, VIA("secretsmanager"))]).toEqual([
+        part,
+        "Allowed",
+      ]);
+      // Directly, through another service or another region's Secrets Manager: denied.
+      for (const context of [{}, VIA("s3"), VIA("secretsmanager", "us-east-1")]) {
+        expect([part, context, await onKey(r, "kms:Decrypt", SECRETS_KEY, context)]).toEqual([
+          part,
+          context,
+          "ImplicitlyDenied",
+        ]);
+      }
+      expect(await onKey(r, "kms:Decrypt", OTHER_KEY, VIA("secretsmanager"))).toBe("ImplicitlyDenied");
+      expect(await onKey(r, "kms:Encrypt", SECRETS_KEY, VIA("secretsmanager"))).toBe("ImplicitlyDenied");
+    }
+  });
+
+  it("gives no other role the secrets key", async () => {
+    for (const part of [...FUNCTIONS, "workflow", "events"].filter((p) => !READERS.includes(p as Fn))) {
+      expect([
+        part,
+        await onKey(role(withKeys, part), "kms:Decrypt", SECRETS_KEY, VIA("secretsmanager")),
+      ]).toEqual([part, "ImplicitlyDenied"]);
+    }
+  });
+
+  it("lets the restart role create grants on the EBS key only for AWS resources (what StartInstances needs), nothing else", async () => {
+    const restart = role(withKeys, "restart-instance");
+    const forAws = { "kms:GrantIsForAWSResource": "true" };
+    expect(await onKey(restart, "kms:CreateGrant", EBS_KEY, forAws)).toBe("Allowed");
+    expect(await onKey(restart, "kms:CreateGrant", EBS_KEY, { "kms:GrantIsForAWSResource": "false" })).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await onKey(restart, "kms:CreateGrant", EBS_KEY)).toBe("ImplicitlyDenied");
+    expect(await onKey(restart, "kms:CreateGrant", OTHER_KEY, forAws)).toBe("ImplicitlyDenied");
+    for (const action of ["kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey"]) {
+      expect([action, await onKey(restart, action, EBS_KEY, VIA("ec2"))]).toEqual([
+        action,
+        "ImplicitlyDenied",
+      ]);
+    }
+    for (const part of [...FUNCTIONS, "workflow", "events"].filter((p) => p !== "restart-instance")) {
+      expect([part, await onKey(role(withKeys, part), "kms:CreateGrant", EBS_KEY, forAws)]).toEqual([
+        part,
+        "ImplicitlyDenied",
+      ]);
+    }
+  });
+
+  it("grants no KMS action at all without the kms block", async () => {
+    for (const part of [...FUNCTIONS, "workflow", "events"]) {
+      const r = role(without, part);
+      expect([part, await onKey(r, "kms:Decrypt", SECRETS_KEY, VIA("secretsmanager"))]).toEqual([
+        part,
+        "ImplicitlyDenied",
+      ]);
+      expect([
+        part,
+        await onKey(r, "kms:CreateGrant", EBS_KEY, { "kms:GrantIsForAWSResource": "true" }),
+      ]).toEqual([part, "ImplicitlyDenied"]);
+    }
   });
 });
