@@ -13,12 +13,15 @@
  */
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, createConnection, createServer as createTcpServer, type Socket } from "node:net";
-import { utils } from "ssh2";
 import type { CheckName } from "../contract/checks";
-import { fingerprintOf } from "../functions/ssh-check/fingerprint";
 import { type AwsAnswer, type AwsCall, AwsStandIn, awsError, ok } from "./aws-stand-in";
 import { type CaptureServer, startCaptureServer } from "./capture-server";
-import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "./ssh-server";
+import {
+  generateEd25519KeyPair,
+  publicKeyFingerprint,
+  type RunningSshServer,
+  startSshServer,
+} from "./ssh-server";
 
 /** What the stand-ins do; scenarios set it before each run. */
 export interface SandboxBehaviour {
@@ -81,14 +84,6 @@ function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<nu
 
 function closeServer(server: Server | ReturnType<typeof createTcpServer>): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
-}
-
-/** The fingerprint a pin of this public key would hold (the product's own helper). */
-function publicKeyFingerprint(publicKey: string): string {
-  const parsed = utils.parseKey(publicKey);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error) throw new Error("cannot parse the generated host key");
-  return fingerprintOf(key.getPublicSSH() as Buffer);
 }
 
 const SECRET_ARN_REGION = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/;

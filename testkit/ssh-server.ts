@@ -1,6 +1,15 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { type Connection, type ParsedKey, Server, utils } from "ssh2";
+import { fingerprintOf } from "../functions/ssh-check/fingerprint";
+
+/** The fingerprint a pin of this public key (an OpenSSH `.pub` line) holds: the product's own helper. */
+export function publicKeyFingerprint(publicKey: string): string {
+  const parsed = utils.parseKey(publicKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) throw new Error("cannot parse the public key");
+  return fingerprintOf(key.getPublicSSH() as Buffer);
+}
 
 /** An SSH key pair as OpenSSH writes it: `private` is the key file, `public` the `.pub` line. */
 export interface SshKeyPair {

@@ -1,10 +1,14 @@
 import { Route53Client } from "@aws-sdk/client-route-53";
 import type { CheckResult, NotificationResult } from "../../contract/workflow";
 import { runRoute53Check } from "../../functions/route53-check/check";
-import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
 import { type AwsAnswer, type AwsCall, AwsStandIn, awsError, ok } from "../../testkit/aws-stand-in";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
-import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
+import {
+  generateEd25519KeyPair,
+  publicKeyFingerprint,
+  type RunningSshServer,
+  startSshServer,
+} from "../../testkit/ssh-server";
 import recovered from "../fixtures/events/notification-recovered.json";
 
 // DESIGN §3.6 against the real AWS SDK: the deployed handlers (their module-scope clients, the
@@ -67,7 +71,7 @@ let slackHandler: Handler<NotificationResult>;
 
 const hostKey = generateEd25519KeyPair();
 const userKey = generateEd25519KeyPair();
-const HOST_FP = fingerprintOf(Buffer.from(hostKey.public.split(" ")[1] ?? "", "base64"));
+const HOST_FP = publicKeyFingerprint(hostKey.public);
 let sshServer: RunningSshServer;
 let slack: CaptureServer;
 const savedEnv = { ...process.env };

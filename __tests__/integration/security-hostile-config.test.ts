@@ -9,11 +9,11 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { synthesize } from "../../main";
 import { ConfigError } from "../../stacks/config";
+import type { TfJson } from "../../testkit/tf-json";
 import { exampleConfig } from "../fixtures/config/helpers";
 import { smallestConfig } from "../security/configs";
 import { checkAll } from "../security/rules";
 import { PROJECT_DIR, readStack, removeDir, tempDir } from "../security/synth";
-import type { TfJson } from "../security/tf-json";
 import { snapshotTree } from "../security/tree";
 
 type Json = unknown;

@@ -17,19 +17,22 @@ import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-rout
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
-import { utils } from "ssh2";
 import { INSTANCE_ID, REGION } from "../../contract/identifiers";
 import { handler as escalate } from "../../functions/escalate";
 import { handler as notifyChat } from "../../functions/notify-chat";
 import { handler as restartInstance } from "../../functions/restart-instance";
 import { handler as route53Check } from "../../functions/route53-check";
 import { handler as sshCheck } from "../../functions/ssh-check";
-import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
 import { handler as tcpCheck } from "../../functions/tcp-check";
 import { handler as urlCheck } from "../../functions/url-check";
 import { buildDefinition, INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../../stacks/workflow";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
-import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
+import {
+  generateEd25519KeyPair,
+  publicKeyFingerprint,
+  type RunningSshServer,
+  startSshServer,
+} from "../../testkit/ssh-server";
 import {
   checkResult,
   FakeLockTable,
@@ -48,12 +51,6 @@ const secrets = mockClient(SecretsManagerClient);
 const INSTANCE = "i-0123456789abcdef0";
 const REGION_NAME = "eu-west-1";
 const hostKey = generateEd25519KeyPair();
-
-function fingerprint(publicKey: string): string {
-  const parsed = utils.parseKey(publicKey);
-  if (parsed instanceof Error) throw parsed;
-  return fingerprintOf(parsed.getPublicSSH());
-}
 
 let http: CaptureServer;
 let sshd: RunningSshServer;
@@ -215,7 +212,7 @@ const SUBJECTS: readonly Subject[] = [
         host: "127.0.0.1",
         port: sshd.port,
         user: "ec2-user",
-        hostKeySha256: [fingerprint(hostKey.public)],
+        hostKeySha256: [publicKeyFingerprint(hostKey.public)],
         mode: "handshake",
         command: "true",
         timeoutSeconds: 2,
@@ -230,7 +227,7 @@ const SUBJECTS: readonly Subject[] = [
           host: "127.0.0.1",
           port: sshd.port,
           user: "ec2-user",
-          hostKeySha256: [fingerprint(hostKey.public)],
+          hostKeySha256: [publicKeyFingerprint(hostKey.public)],
           mode: "handshake",
           command: "true",
           timeoutSeconds: 2,

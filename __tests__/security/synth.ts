@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { committedExample, synthConfig as synthShared } from "../../testkit/synth";
-import type { TfJson } from "./tf-json";
+import type { TfJson } from "../../testkit/tf-json";
 
 export { PROJECT_DIR } from "../../testkit/synth";
 

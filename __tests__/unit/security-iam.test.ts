@@ -7,6 +7,7 @@
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import { WILDCARD_ALLOW_LIST } from "../../stacks/iam";
 import { committedExample } from "../../testkit/synth";
+import { ACCOUNT_ID, referencedAddress, resources, type TfJson } from "../../testkit/tf-json";
 import { SLACK_SECRET_ARN, variantConfig } from "../security/configs";
 import {
   actionsTaking,
@@ -20,7 +21,6 @@ import {
   rolesOf,
 } from "../security/iam-sim";
 import { synthConfig, synthExample } from "../security/synth";
-import { ACCOUNT_ID, referencedAddress, resources, type TfJson } from "../security/tf-json";
 
 const FUNCTIONS = FUNCTION_NAMES;
 type Fn = FunctionName;

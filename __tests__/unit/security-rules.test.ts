@@ -5,10 +5,10 @@
  */
 
 import { stressConfigs } from "../../testkit/stress-configs";
+import type { TfJson } from "../../testkit/tf-json";
 import { smallestConfig, variantConfig } from "../security/configs";
 import { checkAll, isDeprecatedRuntime, RULES, type Rule } from "../security/rules";
 import { synthConfig, synthExample } from "../security/synth";
-import type { TfJson } from "../security/tf-json";
 
 // biome-ignore lint/suspicious/noExplicitAny: bad fragments are edited freely, one property each
 type Mutable = Record<string, any>;

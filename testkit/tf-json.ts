@@ -1,5 +1,5 @@
 /**
- * Reading synthesized Terraform JSON: typed access to resources and data sources, and a resolver
+ * Reading synthesized Terraform JSON (the one reference resolver of the repository): typed access to resources and data sources, and a resolver
  * that turns `${type.id.attr}` references into the concrete values AWS would give them, so IAM
  * policies can be evaluated as they will be after apply.
  */
@@ -7,7 +7,7 @@
 /** One resource or data source block as cdktf writes it. */
 export type TfBlock = Record<string, unknown>;
 
-/** The parts of cdk.tf.json the security tests read. */
+/** The parts of cdk.tf.json the tests read. */
 export interface TfJson {
   readonly terraform?: {
     readonly backend?: Record<string, Record<string, unknown>>;
