@@ -8,6 +8,28 @@ import type { InstanceSettings } from "../contract/workflow";
 /** A fingerprint pinned by the fixture (any valid OpenSSH SHA-256 form). */
 export const FIXTURE_FINGERPRINT = "SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw";
 
+/** `restart` as an instance resolves with DESIGN's defaults (polls = ceil(600 / 15)). */
+export const RESOLVED_RESTART: InstanceSettings["restart"] = {
+  method: "reboot",
+  settleSeconds: 90,
+  pollSeconds: 15,
+  maxWaitSeconds: 600,
+  maxPolls: 40,
+  cooldownMinutes: 30,
+};
+
+/** `notifications` as the committed example's defaults resolve (Slack, OpsGenie P2, every chat event but paused). */
+export const RESOLVED_NOTIFICATIONS: InstanceSettings["notifications"] = {
+  chat: { type: "slack", webhookSecret: "first-line/slack-webhook" },
+  escalation: {
+    type: "opsgenie",
+    secret: "first-line/opsgenie-api-key",
+    apiUrl: "https://api.opsgenie.com",
+    priority: "P2",
+  },
+  chatOn: ["restarting", "recovered", "escalated"],
+};
+
 export function instanceSettings(overrides: Partial<InstanceSettings> = {}): InstanceSettings {
   return {
     instanceId: "i-0123456789abcdef0",
@@ -25,24 +47,8 @@ export function instanceSettings(overrides: Partial<InstanceSettings> = {}): Ins
       inVpc: false,
     },
     tcp: { host: "203.0.113.10", port: 5432, timeoutSeconds: 5, inVpc: false },
-    restart: {
-      method: "reboot",
-      settleSeconds: 90,
-      pollSeconds: 15,
-      maxWaitSeconds: 600,
-      maxPolls: 40,
-      cooldownMinutes: 30,
-    },
-    notifications: {
-      chat: { type: "slack", webhookSecret: "first-line/slack-webhook" },
-      escalation: {
-        type: "opsgenie",
-        secret: "first-line/opsgenie-api-key",
-        apiUrl: "https://api.opsgenie.com",
-        priority: "P2",
-      },
-      chatOn: ["restarting", "recovered", "escalated"],
-    },
+    restart: RESOLVED_RESTART,
+    notifications: RESOLVED_NOTIFICATIONS,
     ...overrides,
   };
 }

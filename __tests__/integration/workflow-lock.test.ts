@@ -1,40 +1,28 @@
-import type { CheckName } from "../../contract/checks";
+
 import type { ElapsedEvent, PlanEvent } from "../../contract/workflow";
 import { elapsedSeconds, planWindows } from "../../functions/restart-instance/restart";
-import { buildDefinition, INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../../stacks/workflow";
+import { INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../../stacks/workflow";
 import {
   CLOCK_START,
   checkResult,
   FakeLockTable,
-  FUNCTION_NAMES_AS_DEPLOYED,
+  failsOnce,
+  harnessDefinition,
   instanceSettings,
-  type LambdaHandler,
   type RunResult,
+  restartCalls,
   runWorkflow,
   workflowInput,
 } from "../../testkit/workflow-harness";
 
 const TIMEOUT = machineTimeoutSeconds([]);
-const definition = buildDefinition({
-  functionNames: FUNCTION_NAMES_AS_DEPLOYED,
-  lockTableName: new FakeLockTable().tableName,
-  timeoutSeconds: TIMEOUT,
-});
+const definition = harnessDefinition();
 const INSTANCE = "i-0123456789abcdef0";
 const OTHER_EXECUTION =
   "arn:aws:states:eu-west-1:123456789012:execution:first-line-eu-west-1-remediation:other";
 const minutes = (n: number) => new Date(Date.parse(CLOCK_START) + n * 60_000).toISOString();
 
-function failsOnce(check: CheckName): LambdaHandler {
-  let calls = 0;
-  return () => (calls++ === 0 ? checkResult(check, "failed", `${check} down`) : checkResult(check));
-}
-
-/** The restart calls (restart-instance also plans the lock and measures the restart). */
-const restarts = (run: RunResult) =>
-  run
-    .callsTo("restart-instance")
-    .filter((c) => !["plan", "elapsed"].includes((c.payload as { action: string }).action));
+const restarts = restartCalls;
 
 describe("workflow lock", () => {
   it("holds a lock that expires one machine timeout after it was taken, and removes it at the end", async () => {

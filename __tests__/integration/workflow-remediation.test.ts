@@ -18,20 +18,18 @@ import {
   checkResult,
   FakeLockTable,
   FUNCTION_NAMES_AS_DEPLOYED,
+  failsOnce,
+  harnessDefinition,
   instanceSettings,
-  type LambdaHandler,
   namedError,
   type RunResult,
+  restartCalls,
   runWorkflow,
   workflowInput,
 } from "../../testkit/workflow-harness";
 
 const TIMEOUT = machineTimeoutSeconds([]);
-const definition = buildDefinition({
-  functionNames: FUNCTION_NAMES_AS_DEPLOYED,
-  lockTableName: new FakeLockTable().tableName,
-  timeoutSeconds: TIMEOUT,
-});
+const definition = harnessDefinition();
 const INSTANCE = "i-0123456789abcdef0";
 const ORDER = CHECKS.map((c) => c.name);
 const CHECK_FN = Object.fromEntries(CHECKS.map((c) => [c.name, c.functionName])) as Record<
@@ -40,13 +38,6 @@ const CHECK_FN = Object.fromEntries(CHECKS.map((c) => [c.name, c.functionName]))
 >;
 const NOT_RUN = { status: "not-run", reason: "an earlier check did not pass" };
 const PASSED = { status: "passed", reason: "ok", durationMs: 12 };
-
-/** A check that fails on its first call (run 1) and passes afterwards (run 2). */
-function failsOnce(check: CheckName, reason = `${check} down`): LambdaHandler {
-  let calls = 0;
-  return () =>
-    calls++ === 0 ? checkResult(check, "failed", reason, 40) : checkResult(check, "passed", "ok", 8);
-}
 
 /** The one call of `fn` for `event` (chat hears several events per execution). */
 function notification(run: RunResult, fn: "notify-chat" | "escalate", event?: ChatEvent): NotificationEvent {
@@ -59,10 +50,7 @@ function notification(run: RunResult, fn: "notify-chat" | "escalate", event?: Ch
 
 const chatEvents = (run: RunResult) =>
   run.callsTo("notify-chat").map((c) => (c.payload as NotificationEvent).event);
-const restarts = (run: RunResult) =>
-  run
-    .callsTo("restart-instance")
-    .filter((c) => !["plan", "elapsed"].includes((c.payload as { action: string }).action));
+const restarts = restartCalls;
 const restartActions = (run: RunResult) => restarts(run).map((c) => (c.payload as RestartEvent).action);
 const released = (run: RunResult) => run.lockTable.get(INSTANCE)?.lockedBy === undefined;
 const metric = (run: RunResult, name: string) =>

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseConfig, type ResolvedConfig, type ResolvedInstance } from "../../stacks/config";
+import { RESOLVED_NOTIFICATIONS, RESOLVED_RESTART } from "../../testkit/fixtures";
 import { configWith, exampleConfig, minimalConfig, problemsOf } from "../fixtures/config/helpers";
 
 const FINGERPRINT_A = "SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw";
@@ -71,25 +72,9 @@ describe("the example configuration", () => {
           timeoutSeconds: 15,
           inVpc: true,
         },
-        restart: {
-          method: "reboot",
-          settleSeconds: 90,
-          pollSeconds: 15,
-          maxWaitSeconds: 600,
-          maxPolls: 40,
-          cooldownMinutes: 30,
-        },
-        notifications: {
-          chat: { type: "slack", webhookSecret: "first-line/slack-webhook" },
-          escalation: {
-            type: "opsgenie",
-            secret: "first-line/opsgenie-api-key",
-            apiUrl: "https://api.opsgenie.com",
-            priority: "P2",
-          },
-          // The first release's keys and no chatOn: chat hears recoveries only, as it did.
-          chatOn: ["recovered"],
-        },
+        restart: RESOLVED_RESTART,
+        // The first release's keys and no chatOn: chat hears recoveries only, as it did.
+        notifications: { ...RESOLVED_NOTIFICATIONS, chatOn: ["recovered"] },
       },
       alarm: DEFAULT_ALARM,
       logs: { retentionDays: 90 },
@@ -447,24 +432,8 @@ describe("the DESIGN §4 example, verbatim", () => {
           timeoutSeconds: 15,
           inVpc: true,
         },
-        restart: {
-          method: "reboot",
-          settleSeconds: 90,
-          pollSeconds: 15,
-          maxWaitSeconds: 600,
-          maxPolls: 40,
-          cooldownMinutes: 30,
-        },
-        notifications: {
-          chat: { type: "slack", webhookSecret: "first-line/slack-webhook" },
-          escalation: {
-            type: "opsgenie",
-            secret: "first-line/opsgenie-api-key",
-            apiUrl: "https://api.opsgenie.com",
-            priority: "P2",
-          },
-          chatOn: ["restarting", "recovered", "escalated"],
-        },
+        restart: RESOLVED_RESTART,
+        notifications: RESOLVED_NOTIFICATIONS,
       },
       alarm: DEFAULT_ALARM,
       logs: { retentionDays: 30 },

@@ -7,6 +7,7 @@ import { synthesize } from "../../main";
 import { ConfigError } from "../../stacks/config";
 import { INPUT_TEMPLATE_MAX_LENGTH } from "../../stacks/regional-first-line";
 import { terraformLiteralValue } from "../../stacks/terraform-literal";
+import { RESOLVED_NOTIFICATIONS, RESOLVED_RESTART } from "../../testkit/fixtures";
 import {
   placeholdersOf,
   renderInputTemplate,
@@ -196,24 +197,8 @@ describe("per-instance rule target", () => {
         timeoutSeconds: 15,
         inVpc: true,
       },
-      restart: {
-        method: "reboot",
-        settleSeconds: 90,
-        pollSeconds: 15,
-        maxWaitSeconds: 600,
-        maxPolls: 40,
-        cooldownMinutes: 30,
-      },
-      notifications: {
-        chat: { type: "slack", webhookSecret: "first-line/slack-webhook" },
-        escalation: {
-          type: "opsgenie",
-          secret: "first-line/opsgenie-api-key",
-          apiUrl: "https://api.opsgenie.com",
-          priority: "P2",
-        },
-        chatOn: ["restarting", "recovered", "escalated"],
-      },
+      restart: RESOLVED_RESTART,
+      notifications: RESOLVED_NOTIFICATIONS,
     };
     expect(renderTemplate(template, ALARM_VALUES)).toEqual({
       instance: expected,
