@@ -17,7 +17,12 @@ import type {
 } from "../contract/workflow";
 import { elapsedSeconds, planWindows } from "../functions/restart-instance/restart";
 import { FUNCTION_NAMES, type FunctionName } from "../stacks/function-catalog";
-import { type AslDefinition, buildDefinition, machineTimeoutSeconds, type WorkflowOutput } from "../stacks/workflow";
+import {
+  type AslDefinition,
+  buildDefinition,
+  machineTimeoutSeconds,
+  type WorkflowOutput,
+} from "../stacks/workflow";
 import { instanceSettings } from "./fixtures";
 import "./promise-with-resolvers";
 

@@ -1,4 +1,3 @@
-
 import type { ElapsedEvent, PlanEvent } from "../../contract/workflow";
 import { elapsedSeconds, planWindows } from "../../functions/restart-instance/restart";
 import { INVALID_INPUT_ERROR, machineTimeoutSeconds } from "../../stacks/workflow";

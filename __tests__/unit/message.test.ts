@@ -1,6 +1,6 @@
 import { URL_CREDENTIALS_PROBLEM } from "../../contract/identifiers";
 import { truncate } from "../../contract/text";
-import type { CheckRun } from "../../contract/workflow";
+import type { CheckRun, NotificationEvent } from "../../contract/workflow";
 import { InvalidInputError } from "../../functions/shared/errors";
 import {
   buildNotice,
@@ -101,7 +101,12 @@ describe("firstFailure", () => {
       run("passed", "failed", "failed", { route53: "0 of 8 checkers healthy", ssh: "refused" }),
     );
 
-    expect(result).toEqual({ check: "route53", label: "Route 53", reason: "0 of 8 checkers healthy" });
+    expect(result).toEqual({
+      check: "route53",
+      label: "Route 53",
+      reason: "0 of 8 checkers healthy",
+      couldNotAsk: false,
+    });
   });
 
   it("ignores skipped and not-run checks", () => {
@@ -109,6 +114,7 @@ describe("firstFailure", () => {
       check: "ssh",
       label: "SSH",
       reason: "host key mismatch",
+      couldNotAsk: false,
     });
   });
 
@@ -125,7 +131,23 @@ describe("firstFailure", () => {
       check: "route53",
       label: "Route 53",
       reason: `could not run: ${reason}`,
+      couldNotAsk: true,
     });
+  });
+
+  it('labels the fact "Could not check" when first-line could not ask, never "Failed first"', () => {
+    const report = {
+      ...escalated.report,
+      reason: "check-unavailable",
+      runs: { first: run("passed", "unavailable", "not-run", { route53: "Route 53 API: throttled" }) },
+    };
+    const notice = buildNotice({ ...escalated, report } as NotificationEvent);
+
+    expect(notice.facts).toContainEqual({
+      label: "Could not check",
+      value: "Route 53: could not run: Route 53 API: throttled",
+    });
+    expect(notice.facts.map((f) => f.label)).not.toContain("Failed first");
   });
 
   it("says so when a failed check carries no reason, and cuts a very long one", () => {

@@ -15,7 +15,7 @@ export interface Notice {
   readonly summary: string;
   /** The full story, plain text, one fact per line (pager description). */
   readonly description: string;
-  /** Short labelled facts for a chat card (Region, Instance, Failed first, Restart took). */
+  /** Short labelled facts for a chat card (Region, Instance, Failed first or Could not check, Restart took). */
   readonly facts: readonly { readonly label: string; readonly value: string }[];
   /** The alarm that started it all. */
   readonly alarmName: string;

@@ -131,9 +131,15 @@ export const REASON_TEXT: Readonly<Record<EscalationReason, string>> = {
 };
 
 /** The first check, in workflow order, that did not pass (failed or could not run), with its reason. */
-export function firstFailure(
-  run: CheckRun | undefined,
-): { readonly check: CheckName; readonly label: string; readonly reason: string } | undefined {
+export function firstFailure(run: CheckRun | undefined):
+  | {
+      readonly check: CheckName;
+      readonly label: string;
+      readonly reason: string;
+      /** True when first-line could not ask (the check was unavailable), not when the instance failed. */
+      readonly couldNotAsk: boolean;
+    }
+  | undefined {
   if (run === undefined) return undefined;
   const check = CHECK_NAMES.find(
     (name) => run[name].status === "failed" || run[name].status === "unavailable",
@@ -143,6 +149,7 @@ export function firstFailure(
   return {
     check,
     label: checkLabel(check),
+    couldNotAsk: status === "unavailable",
     reason: `${status === "unavailable" ? "could not run: " : ""}${reason ? truncate(reason, MAX_REASON_CHARS) : "no reason given"}`,
   };
 }
@@ -240,7 +247,8 @@ export function buildNotice(input: NotificationEvent): Notice {
           },
         ]
       : [
-          { label: "Failed first", value: failed },
+          // A check first-line could not ask is not the instance failing: say which it was.
+          { label: failure?.couldNotAsk ? "Could not check" : "Failed first", value: failed },
           { label: input.event === "restarting" ? "Restart" : "Restart took", value: restartFact },
         ]),
   ];
