@@ -34,19 +34,24 @@ export interface PlannedResource {
   readonly actions: readonly string[];
   /** The region of the provider configuration it is planned with. */
   readonly region: string;
+  /**
+   * The alias of that provider configuration: the region's key (`eu-west-1`, or
+   * `prod-eu-west-1` with accounts), which tells apart one region name in several accounts.
+   */
+  readonly alias: string;
   /** The values Terraform will send (unknown values absent). */
   readonly after: Record<string, unknown>;
   /** What is known only after apply (`true` per attribute, nested like `after`). */
   readonly afterUnknown: Record<string, unknown>;
 }
 
-function regionOfProvider(plan: PlanJson, key: string | undefined): string {
-  const region = (
-    plan.configuration.provider_config?.[key ?? ""]?.expressions?.region as { constant_value?: unknown }
-  )?.constant_value;
+function providerOfResource(plan: PlanJson, key: string | undefined): { region: string; alias: string } {
+  const config = plan.configuration.provider_config?.[key ?? ""];
+  const region = (config?.expressions?.region as { constant_value?: unknown } | undefined)?.constant_value;
   if (typeof region !== "string")
     throw new Error(`plan: provider configuration ${key} has no constant region`);
-  return region;
+  if (config?.alias === undefined) throw new Error(`plan: provider configuration ${key} has no alias`);
+  return { region, alias: config.alias };
 }
 
 /** Every managed resource of the plan with its region. */
@@ -60,17 +65,20 @@ export function plannedResources(plan: PlanJson): PlannedResource[] {
       address: change.address,
       type: change.type,
       actions: change.change.actions,
-      region: regionOfProvider(plan, providerOf.get(change.address)),
+      ...providerOfResource(plan, providerOf.get(change.address)),
       after: change.change.after ?? {},
       afterUnknown: change.change.after_unknown ?? {},
     }));
 }
 
-/** How many resources per region, regions sorted. */
-export function countByRegion(resources: readonly { region: string }[]): Record<string, number> {
+/** How many resources per value of `field` (`region`, or `alias`: per region key), values sorted. */
+export function countBy<F extends "region" | "alias">(
+  resources: readonly Readonly<Record<F, string>>[],
+  field: F,
+): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const { region } of [...resources].sort((a, b) => a.region.localeCompare(b.region))) {
-    counts[region] = (counts[region] ?? 0) + 1;
+  for (const value of resources.map((r) => r[field]).sort((a, b) => a.localeCompare(b))) {
+    counts[value] = (counts[value] ?? 0) + 1;
   }
   return counts;
 }
