@@ -11,6 +11,7 @@
  * terraform runs in its own process group, ended as a group afterwards; the steps run one after
  * another and stop at the first failure, which is reported with terraform's own output.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type GroupRun, runInOwnGroup } from "./process-group";
 import type { ManifestStack } from "./synth-manifest";
@@ -58,6 +59,11 @@ export interface CheckOptions {
    * @default false: a local state file
    */
   readonly s3StateOnStandIn?: boolean;
+  /**
+   * The state the plan starts from (a state file's JSON), written to the copy's local state file
+   * before terraform runs; not with `s3StateOnStandIn`. @default none: an empty state
+   */
+  readonly priorState?: unknown;
   /** Sample the providers' memory during plan (see GroupRun.peakRssBytes). @default false */
   readonly sampleProviderRss?: boolean;
   /** @default 20 minutes per step */
@@ -76,6 +82,11 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
     { providerVersion: toolchain.awsProviderVersion },
     { keepS3Backend: options.s3StateOnStandIn ?? false },
   );
+  if (options.priorState !== undefined) {
+    if (copy.backend.type !== "local")
+      throw new Error(`${stack.name}: a prior state needs the local backend`);
+    writeFileSync(copy.backend.path, JSON.stringify(options.priorState));
+  }
   const env = terraformEnv(options.standInUrl);
   const steps: StepResult[] = [];
   const plugins = `-plugin-dir=${toolchain.pluginDir}`;

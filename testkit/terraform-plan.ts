@@ -88,3 +88,77 @@ export function nestedBlock(value: unknown): Record<string, unknown> | undefined
   const first = Array.isArray(value) ? value[0] : value;
   return typeof first === "object" && first !== null ? (first as Record<string, unknown>) : undefined;
 }
+
+/** Actions that change nothing deployed (a plan entry that is no change). */
+export function changesNothing(actions: readonly string[]): boolean {
+  return actions.every((a) => a === "no-op" || a === "read");
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** Only `keys` of `value`, in that order, those it has. */
+function pick(value: unknown, keys: readonly string[]): JsonObject {
+  const from = (value ?? {}) as JsonObject;
+  return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]));
+}
+
+/**
+ * `terraform show -json <plan>` cut to what the review summary reads (scripts/lib/plan-json.ts),
+ * for the committed plan fixtures: the resource and output changes that change something (no-op
+ * and read entries dropped), each provider configuration's identity and region (not the test
+ * environment's fake keys), and the configuration's resource addresses with their providers.
+ */
+export function trimPlanForFixture(plan: JsonObject): JsonObject {
+  const configuration = (plan.configuration ?? {}) as JsonObject;
+  const providers = (configuration.provider_config ?? {}) as Record<string, JsonObject>;
+  const rootModule = (configuration.root_module ?? {}) as { resources?: unknown[] };
+  const changes = (plan.resource_changes ?? []) as { mode: string; change: { actions: string[] } }[];
+  const outputs = (plan.output_changes ?? {}) as Record<string, { actions: string[] }>;
+  return {
+    ...pick(plan, ["format_version", "terraform_version"]),
+    resource_changes: changes
+      .filter((rc) => rc.mode === "managed" && !changesNothing(rc.change.actions))
+      .map((rc) => ({
+        ...pick(rc, [
+          "address",
+          "previous_address",
+          "mode",
+          "type",
+          "name",
+          "provider_name",
+          "action_reason",
+        ]),
+        change: pick(rc.change, [
+          "actions",
+          "before",
+          "after",
+          "after_unknown",
+          "before_sensitive",
+          "after_sensitive",
+          "replace_paths",
+        ]),
+      })),
+    output_changes: Object.fromEntries(
+      Object.entries(outputs).filter(([, change]) => !changesNothing(change.actions)),
+    ),
+    configuration: {
+      provider_config: Object.fromEntries(
+        Object.entries(providers).map(([key, provider]) => {
+          const region = (provider.expressions as JsonObject | undefined)?.region;
+          return [
+            key,
+            {
+              ...pick(provider, ["name", "full_name", "alias", "version_constraint"]),
+              ...(region === undefined ? {} : { expressions: { region } }),
+            },
+          ];
+        }),
+      ),
+      root_module: {
+        resources: (rootModule.resources ?? []).map((r) =>
+          pick(r, ["address", "mode", "type", "name", "provider_config_key"]),
+        ),
+      },
+    },
+  };
+}
