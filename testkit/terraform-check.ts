@@ -61,7 +61,7 @@ export interface CheckOptions {
   readonly s3StateOnStandIn?: boolean;
   /**
    * The state the plan starts from (a state file's JSON), written to the copy's local state file
-   * before terraform runs; not with `s3StateOnStandIn`. @default none: an empty state
+   * before the plan; not with `s3StateOnStandIn`. @default none: an empty state
    */
   readonly priorState?: unknown;
   /** Sample the providers' memory during plan (see GroupRun.peakRssBytes). @default false */
@@ -82,10 +82,8 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
     { providerVersion: toolchain.awsProviderVersion },
     { keepS3Backend: options.s3StateOnStandIn ?? false },
   );
-  if (options.priorState !== undefined) {
-    if (copy.backend.type !== "local")
-      throw new Error(`${stack.name}: a prior state needs the local backend`);
-    writeFileSync(copy.backend.path, JSON.stringify(options.priorState));
+  if (options.priorState !== undefined && copy.backend.type !== "local") {
+    throw new Error(`${stack.name}: a prior state needs the local backend`);
   }
   const env = terraformEnv(options.standInUrl);
   const steps: StepResult[] = [];
@@ -139,6 +137,11 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
   const init = await run("init", ["init", plugins, "-input=false", "-no-color", ...backendConfig]);
   if (!steps.at(-1)?.ok) return { ...failed("init", init), validate };
 
+  // After init: init would take a state already at the default path for an earlier implicit
+  // local backend and "migrate" it onto itself, leaving it empty.
+  if (options.priorState !== undefined && copy.backend.type === "local") {
+    writeFileSync(copy.backend.path, JSON.stringify(options.priorState));
+  }
   const planFile = join(dir, "plan.tfplan");
   const plan = await run("plan", ["plan", "-refresh=false", "-input=false", "-no-color", `-out=${planFile}`]);
   if (!steps.at(-1)?.ok) return { ...failed("plan", plan), validate };

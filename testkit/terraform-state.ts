@@ -217,7 +217,9 @@ function assigned(attribute: string, type: CtyType | undefined, c: Context): unk
     const arn = ARNS[c.type];
     return arn ? arn(c) : `arn:aws:${serviceOf(c.type)}:${c.region}:${c.accountId}:${c.address}`;
   }
-  if (attribute === "id") return IDS[c.type]?.(c) ?? `${c.type}-${digest(c.address, 12)}`;
+  // Never empty: Terraform reads an empty id as "gone" and plans a replacement. What it is built
+  // from may be settled only later (a policy's queue URL); rederive builds it again then.
+  if (attribute === "id") return IDS[c.type]?.(c) || `${c.type}-${digest(c.address, 12)}`;
   const special = ASSIGNED[c.type]?.[attribute];
   return special ? special(c) : emptyOf(type);
 }

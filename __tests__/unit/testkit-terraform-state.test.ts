@@ -78,7 +78,8 @@ const resource = (type: string, name: string, values: Record<string, unknown>) =
   schema_version: 0,
   values,
 });
-const change = (type: string, name: string, actions: string[], after: object, afterUnknown: object) => ({
+type Values = Record<string, unknown>;
+const change = (type: string, name: string, actions: string[], after: Values, afterUnknown: Values) => ({
   address: `${type}.${name}`,
   mode: "managed",
   type,
