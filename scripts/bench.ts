@@ -13,7 +13,7 @@ import { FUNCTION_NAMES } from "../stacks/function-catalog";
 import { readZip } from "../stacks/zip";
 import { AwsStandIn } from "../testkit/aws-stand-in";
 import { type FleetShape, fleetConfigOf } from "../testkit/fleet-config";
-import { manifestStacks } from "../testkit/synth-manifest";
+import { type ManifestStack, manifestStacks } from "../testkit/synth-manifest";
 import { checkStack, stepRun } from "../testkit/terraform-check";
 import { plannedResources } from "../testkit/terraform-plan";
 import {
@@ -145,59 +145,159 @@ const EXTRA_PROVIDERS = 3;
 /** Terraform itself and the rest of the machine. */
 const HEADROOM_BYTES = 1.5 * 1024 ** 3;
 
+/** What one terraform check of a stack measured. */
+interface PlanMeasure {
+  readonly validateMs: number;
+  readonly planMs: number;
+  readonly planned: number;
+  readonly peakRssBytes: number;
+  readonly peakProcesses: number;
+}
+
+const seconds = (value: number) => `${(value / 1000).toFixed(1)} s`;
+const providers = (m: PlanMeasure) =>
+  `${gb(m.peakRssBytes)} (${m.peakProcesses} ${m.peakProcesses === 1 ? "process" : "processes"})`;
+
+/**
+ * `npm run bench`'s terraform rows, one plan at a time against one loopback stand-in: each
+ * stack is checked (testkit/terraform-check.ts) only when the memory its providers need is
+ * available, else the row says why it was skipped.
+ */
+class TerraformBench {
+  private runs = 0;
+
+  private constructor(
+    private readonly toolchain: TerraformToolchain,
+    private readonly standIn: AwsStandIn,
+    private readonly work: string,
+  ) {}
+
+  /** Undefined (with a row saying why) when terraform or the mirror is missing. */
+  static async start(work: string): Promise<TerraformBench | undefined> {
+    let toolchain: TerraformToolchain;
+    try {
+      toolchain = findToolchain();
+    } catch (error) {
+      if (!(error instanceof MissingToolchainError)) throw error;
+      add("terraform plan", `not measured: ${error.message}`);
+      return undefined;
+    }
+    return new TerraformBench(toolchain, await AwsStandIn.start(), work);
+  }
+
+  /**
+   * Validates and plans `stack` (with `providerCount` aliased providers), sampling the
+   * providers' memory; undefined (with a row `label: skipped ...`) when memory is short.
+   */
+  async measure(
+    label: string,
+    stack: ManifestStack,
+    providerCount: number,
+  ): Promise<PlanMeasure | undefined> {
+    const needed = (providerCount + EXTRA_PROVIDERS) * PROVIDER_BYTES + HEADROOM_BYTES;
+    const available = availableMemoryBytes();
+    if (available < needed) {
+      add(
+        `${label}: terraform plan`,
+        `skipped: ${gb(available)} available, ${providerCount} provider processes need about ${gb(needed)}`,
+      );
+      return undefined;
+    }
+    // A folder per run (single stacks share a name); removed after, as each holds the provider.
+    const workDir = join(this.work, `terraform-${++this.runs}`);
+    const check = await checkStack({
+      toolchain: this.toolchain,
+      stack,
+      workDir,
+      standInUrl: this.standIn.url,
+      sampleProviderRss: true,
+    });
+    rmSync(workDir, { recursive: true, force: true });
+    if (check.failure || !check.plan) throw new Error(`terraform failed for ${label}:\n${check.failure}`);
+    const plan = stepRun(check, "plan");
+    return {
+      validateMs: stepRun(check, "validate")?.durationMs ?? 0,
+      planMs: plan?.durationMs ?? 0,
+      planned: plannedResources(check.plan).length,
+      peakRssBytes: plan?.peakRssBytes ?? 0,
+      peakProcesses: plan?.peakProcesses ?? 0,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.standIn.close();
+  }
+}
+
+/** How many of the fleet's per-region stacks the bench plans. */
+const FLEET_SAMPLE = 5;
+
+/**
+ * `count` stacks spread evenly over `stacks` (sorted by name: account, then region), so the
+ * sample crosses accounts and regions and is the same on every run.
+ */
+function evenSample<T>(stacks: readonly T[], count: number): T[] {
+  const step = stacks.length / Math.min(count, stacks.length);
+  return Array.from({ length: Math.min(count, stacks.length) }, (_, i) => stacks[Math.floor(i * step)] as T);
+}
+
 /**
  * `terraform validate` and `plan` of the 1-, 10- and 25-region single stacks the synth rows
- * wrote, against the loopback stand-in (testkit/terraform-check.ts): plan wall time and the peak
- * summed RSS of the provider processes. A run goes ahead only when the memory its providers
- * need is available; otherwise the row says why it was skipped.
+ * wrote (plan wall time, peak summed RSS of the provider processes), then a sample of the
+ * per-region stacks of the 4-account x 25-region fleet, one at a time, the first of them side by
+ * side with the 25-region single stack (issue 14: one provider process at any fleet size).
  */
-async function terraformRows(outdirOf: (regions: number) => string, work: string) {
-  let toolchain: TerraformToolchain;
+async function terraformRows(outdirOf: (regions: number) => string, fleetOutdir: string, work: string) {
+  const bench = await TerraformBench.start(work);
+  if (!bench) return;
   try {
-    toolchain = findToolchain();
-  } catch (error) {
-    if (!(error instanceof MissingToolchainError)) throw error;
-    add("terraform plan", `not measured: ${error.message}`);
-    return;
-  }
-  const standIn = await AwsStandIn.start();
-  try {
+    const single: Record<number, PlanMeasure | undefined> = {};
     for (const regions of [1, 10, 25]) {
-      const needed = (regions + EXTRA_PROVIDERS) * PROVIDER_BYTES + HEADROOM_BYTES;
-      const available = availableMemoryBytes();
-      if (available < needed) {
-        add(
-          `${regions} region(s): terraform plan`,
-          `skipped: ${gb(available)} available, ${regions} provider processes need about ${gb(needed)}`,
-        );
-        continue;
-      }
       const [stack] = manifestStacks(outdirOf(regions));
       if (!stack) throw new Error(`no stack synthesized for ${regions} region(s)`);
-      const check = await checkStack({
-        toolchain,
-        stack,
-        workDir: join(work, `terraform-${regions}`),
-        standInUrl: standIn.url,
-        sampleProviderRss: true,
-      });
-      if (check.failure || !check.plan)
-        throw new Error(`terraform failed for ${regions} region(s):\n${check.failure}`);
-      const plan = stepRun(check, "plan");
-      const validate = stepRun(check, "validate");
+      const m = await bench.measure(`${regions} region(s)`, stack, regions);
+      single[regions] = m;
+      if (!m) continue;
       add(
         `${regions} region(s): terraform validate / plan wall time`,
-        `${((validate?.durationMs ?? 0) / 1000).toFixed(1)} s / ${((plan?.durationMs ?? 0) / 1000).toFixed(1)} s (${plannedResources(check.plan).length} to add)`,
+        `${seconds(m.validateMs)} / ${seconds(m.planMs)} (${m.planned} to add)`,
+        "report",
+      );
+      add(`${regions} region(s): provider processes, peak summed RSS during plan`, providers(m), "report");
+    }
+
+    const fleet = manifestStacks(fleetOutdir);
+    const sample = evenSample(fleet, FLEET_SAMPLE);
+    const measured: { name: string; m: PlanMeasure }[] = [];
+    for (const stack of sample) {
+      const m = await bench.measure(`4x25 fleet, stack ${stack.name}`, stack, 1);
+      if (m) measured.push({ name: stack.name, m });
+    }
+    const [first] = measured;
+    const baseline = single[25];
+    if (first) {
+      add(
+        "plan, one per-region stack of 4x25 vs the 25-region single stack: wall time",
+        `${seconds(first.m.planMs)} vs ${baseline ? seconds(baseline.planMs) : "(25 regions not planned)"}`,
         "report",
       );
       add(
-        `${regions} region(s): provider processes, peak summed RSS during plan`,
-        `${gb(plan?.peakRssBytes ?? 0)} (${plan?.peakProcesses ?? 0} ${plan?.peakProcesses === 1 ? "process" : "processes"})`,
-        "report",
+        "plan, one per-region stack of 4x25 vs the 25-region single stack: providers' peak RSS",
+        `${providers(first.m)} vs ${baseline ? providers(baseline) : "(25 regions not planned)"}`,
+        "1 process (~0.6 GB)",
+        first.m.peakProcesses === 1,
+      );
+    }
+    for (const [index, { name, m }] of measured.entries()) {
+      add(
+        `4x25 sample ${index + 1}/${sample.length} of ${fleet.length} stacks, ${name}: validate / plan, providers`,
+        `${seconds(m.validateMs)} / ${seconds(m.planMs)} (${m.planned} to add), ${providers(m)}`,
+        "1 process",
+        m.peakProcesses === 1,
       );
     }
   } finally {
-    await standIn.close();
+    await bench.close();
   }
 }
 
@@ -377,9 +477,13 @@ async function main() {
     String(FUNCTION_NAMES.length),
     hundred.distinctZips === FUNCTION_NAMES.length,
   );
-  // --- terraform plan of the synthesized single stack (after every synth, one at a time) -------
+  // --- terraform plan of the synthesized stacks (after every synth, one at a time) ------------
   if (process.env.BENCH_SKIP_TERRAFORM !== "1") {
-    await terraformRows((regions) => join(work, `out-${regions}`), work);
+    await terraformRows(
+      (regions) => join(work, `out-${regions}`),
+      join(work, "fleet-4x25-per-region.out"),
+      work,
+    );
   }
   rmSync(work, { recursive: true, force: true });
 
@@ -420,8 +524,10 @@ runCommand(
     invocation: "npm run bench",
     name: "bench",
     description:
-      "Measures bundle sizes, module load times, synth times against an empty app, resource counts and\n" +
-      "the test suite's wall time, and prints one table with each target and whether it is met.",
+      "Measures bundle sizes, module load times, synth times against an empty app, resource counts,\n" +
+      "terraform validate/plan of the 1/10/25-region single stack and of 5 per-region stacks of the\n" +
+      "4-account x 25-region fleet, and the test suite's wall time, and prints one table with each\n" +
+      "target and whether it is met.",
     options: {},
     notes: [
       "environment: BENCH_RUNS=<n> samples per timing (default 3; medians are reported),",

@@ -248,6 +248,16 @@ export class AwsStandIn {
     );
   }
 
+  /**
+   * Who made `call`: the account and ARN its access key identifies as (an assumed role's
+   * account for credentials AssumeRole issued, else the stand-in's own account), as the built-in
+   * GetCallerIdentity answers it.
+   */
+  callerOf(call: Pick<AwsCall, "accessKeyId">): { readonly account: string; readonly arn: string } {
+    const { account, arn } = this.identityOf(call.accessKeyId);
+    return { account, arn };
+  }
+
   /** Forgets the recorded calls (handlers stay). */
   clearCalls(): void {
     this.calls.length = 0;

@@ -3,16 +3,19 @@
  * run it, against the loopback AWS stand-in:
  *
  *   copy (terraform-copy.ts) -> init -backend=false -> validate
- *     -> init (the copy's local backend) -> plan -refresh=false -out -> show -json
+ *     -> init (the copy's backend) -> plan -refresh=false -out -> show -json
  *
- * `-backend=false` is all validate needs; plan needs an initialized backend, which is the local
- * state file the test override puts in place of s3/cloud (initializing it is offline). Each
+ * `-backend=false` is all validate needs; plan needs an initialized backend: the local state file
+ * the test override puts in place of s3/cloud (initializing it is offline), or on request the
+ * stack's own s3 backend with its bucket on the stand-in (terraform-backend.ts). Each
  * terraform runs in its own process group, ended as a group afterwards; the steps run one after
  * another and stop at the first failure, which is reported with terraform's own output.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type GroupRun, runInOwnGroup } from "./process-group";
 import type { ManifestStack } from "./synth-manifest";
+import { s3BackendConfigArgs } from "./terraform-backend";
 import { copyStackForTest, type StackCopy, terraformEnv } from "./terraform-copy";
 import type { PlanJson } from "./terraform-plan";
 import type { TerraformToolchain } from "./terraform-toolchain";
@@ -50,6 +53,17 @@ export interface CheckOptions {
   /** An empty folder for the copy. */
   readonly workDir: string;
   readonly standInUrl: string;
+  /**
+   * Plan with the stack's own s3 backend, its bucket served by the stand-in (terraform-backend.ts
+   * `serveStateBuckets` must be installed on it); a cloud backend still becomes a local state.
+   * @default false: a local state file
+   */
+  readonly s3StateOnStandIn?: boolean;
+  /**
+   * The state the plan starts from (a state file's JSON), written to the copy's local state file
+   * before the plan; not with `s3StateOnStandIn`. @default none: an empty state
+   */
+  readonly priorState?: unknown;
   /** Sample the providers' memory during plan (see GroupRun.peakRssBytes). @default false */
   readonly sampleProviderRss?: boolean;
   /** @default 20 minutes per step */
@@ -62,7 +76,15 @@ const PROVIDER_EXECUTABLE = "terraform-provider-aws";
 export async function checkStack(options: CheckOptions): Promise<StackCheck> {
   const { toolchain, stack } = options;
   const dir = join(options.workDir, stack.name);
-  const copy = copyStackForTest(stack.dir, dir, { providerVersion: toolchain.awsProviderVersion });
+  const copy = copyStackForTest(
+    stack.dir,
+    dir,
+    { providerVersion: toolchain.awsProviderVersion },
+    { keepS3Backend: options.s3StateOnStandIn ?? false },
+  );
+  if (options.priorState !== undefined && copy.backend.type !== "local") {
+    throw new Error(`${stack.name}: a prior state needs the local backend`);
+  }
   const env = terraformEnv(options.standInUrl);
   const steps: StepResult[] = [];
   const plugins = `-plugin-dir=${toolchain.pluginDir}`;
@@ -111,9 +133,15 @@ export async function checkStack(options: CheckOptions): Promise<StackCheck> {
     return { ...failed("validate", validateRun, `: the configuration is invalid:\n${errors}`), validate };
   }
 
-  const init = await run("init", ["init", plugins, "-input=false", "-no-color"]);
+  const backendConfig = copy.backend.type === "s3" ? s3BackendConfigArgs() : [];
+  const init = await run("init", ["init", plugins, "-input=false", "-no-color", ...backendConfig]);
   if (!steps.at(-1)?.ok) return { ...failed("init", init), validate };
 
+  // After init: init would take a state already at the default path for an earlier implicit
+  // local backend and "migrate" it onto itself, leaving it empty.
+  if (options.priorState !== undefined && copy.backend.type === "local") {
+    writeFileSync(copy.backend.path, JSON.stringify(options.priorState));
+  }
   const planFile = join(dir, "plan.tfplan");
   const plan = await run("plan", ["plan", "-refresh=false", "-input=false", "-no-color", `-out=${planFile}`]);
   if (!steps.at(-1)?.ok) return { ...failed("plan", plan), validate };

@@ -21,11 +21,14 @@ export const STACK_FILE = "cdk.tf.json";
 export const TEST_OVERRIDE_FILE = "first_line_test_override.tf.json";
 /** Credentials no AWS account has; only the stand-in ever sees them. */
 export const FAKE_ACCESS_KEY_ID = "AKIAFIRSTLINETEST000";
-const FAKE_SECRET_ACCESS_KEY = "first-line-test-secret";
+export const FAKE_SECRET_ACCESS_KEY = "first-line-test-secret";
 
 type Json = Record<string, unknown>;
 interface TfDocument extends Json {
-  terraform?: { required_providers?: { aws?: { version?: string } } } & Json;
+  terraform?: {
+    required_providers?: { aws?: { version?: string } };
+    backend?: { s3?: { bucket: string; key: string; region: string } } & Json;
+  } & Json;
   provider?: { aws?: readonly ({ alias?: string } & Json)[] };
   resource?: Record<string, Record<string, Json>>;
 }
@@ -90,24 +93,32 @@ export interface AppliedRewrite {
   readonly changes: number;
 }
 
+/** Where the copy keeps its state. */
+export type TestBackend =
+  | { readonly type: "local"; readonly path: string }
+  /** The synthesized s3 backend, unchanged (its bucket served by the stand-in: terraform-backend.ts). */
+  | { readonly type: "s3"; readonly bucket: string; readonly key: string; readonly region: string };
+
 export interface StackCopy {
   readonly dir: string;
   readonly rewrites: readonly AppliedRewrite[];
+  readonly backend: TestBackend;
   /** Aliases of the aws providers, in the synthesized order. */
   readonly providerAliases: readonly string[];
 }
 
 /**
- * The test environment for `doc`: a local state file instead of the s3/cloud backend, and per
- * aliased provider fake credentials and the `skip_*` flags that keep the provider off the
- * metadata service and from validating the credentials. The account id is still looked up, from
- * the stand-in, as a real plan (and `allowed_account_ids`) does. Region names are not checked
- * against the provider's list: an older mirrored provider predates regions the pinned one knows
- * (5.100 rejects ap-southeast-6), and the configuration already accepts only AWS's region names.
+ * The test environment for `doc`: a local state file instead of the s3/cloud backend (unless
+ * `stateFile` is undefined: the synthesized backend stays), and per aliased provider fake
+ * credentials and the `skip_*` flags that keep the provider off the metadata service and from
+ * validating the credentials. The account id is still looked up, from the stand-in, as a real
+ * plan (and `allowed_account_ids`) does. Region names are not checked against the provider's
+ * list: an older mirrored provider predates regions the pinned one knows (5.100 rejects
+ * ap-southeast-6), and the configuration already accepts only AWS's region names.
  */
-export function testEnvironmentOverride(doc: TfDocument, stateFile: string): Json {
+export function testEnvironmentOverride(doc: TfDocument, stateFile: string | undefined): Json {
   return {
-    terraform: { backend: { local: { path: stateFile } } },
+    ...(stateFile === undefined ? {} : { terraform: { backend: { local: { path: stateFile } } } }),
     provider: {
       aws: (doc.provider?.aws ?? []).map((provider) => ({
         alias: provider.alias,
@@ -121,14 +132,31 @@ export function testEnvironmentOverride(doc: TfDocument, stateFile: string): Jso
   };
 }
 
+export interface CopyOptions {
+  /**
+   * Keep a synthesized s3 backend as it is, for a stand-in that serves its bucket
+   * (terraform-backend.ts); a cloud backend is always replaced. @default false: a local state file
+   */
+  readonly keepS3Backend?: boolean;
+}
+
 /**
  * Copies the stack folder (cdk.tf.json and its assets) to `dir`, applies the provider rewrites
  * and writes the test environment beside it.
  */
-export function copyStackForTest(stackDir: string, dir: string, target: RewriteTarget): StackCopy {
+export function copyStackForTest(
+  stackDir: string,
+  dir: string,
+  target: RewriteTarget,
+  options: CopyOptions = {},
+): StackCopy {
   cpSync(stackDir, dir, { recursive: true });
   const file = join(dir, STACK_FILE);
   const doc = JSON.parse(readFileSync(file, "utf8")) as TfDocument;
+  const s3 = options.keepS3Backend ? doc.terraform?.backend?.s3 : undefined;
+  const backend: TestBackend = s3
+    ? { type: "s3", bucket: s3.bucket, key: s3.key, region: s3.region }
+    : { type: "local", path: join(dir, "terraform.tfstate") };
   const rewrites = PROVIDER_REWRITES.map((rewrite) => ({
     name: rewrite.name,
     why: rewrite.why,
@@ -137,10 +165,14 @@ export function copyStackForTest(stackDir: string, dir: string, target: RewriteT
   writeFileSync(file, JSON.stringify(doc, null, 2));
   writeFileSync(
     join(dir, TEST_OVERRIDE_FILE),
-    JSON.stringify(testEnvironmentOverride(doc, join(dir, "terraform.tfstate")), null, 2),
+    JSON.stringify(
+      testEnvironmentOverride(doc, backend.type === "local" ? backend.path : undefined),
+      null,
+      2,
+    ),
   );
   const providerAliases = (doc.provider?.aws ?? []).flatMap((p) => (p.alias ? [p.alias] : []));
-  return { dir, rewrites, providerAliases };
+  return { dir, rewrites, backend, providerAliases };
 }
 
 /**

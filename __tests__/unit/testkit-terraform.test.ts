@@ -16,7 +16,7 @@ import {
   TEST_OVERRIDE_FILE,
   terraformEnv,
 } from "../../testkit/terraform-copy";
-import { countByRegion, type PlanJson, plannedResources } from "../../testkit/terraform-plan";
+import { countBy, type PlanJson, plannedResources } from "../../testkit/terraform-plan";
 import {
   awsProviderVersions,
   compareVersions,
@@ -179,6 +179,36 @@ describe("the test copy of a stack", () => {
     });
   });
 
+  it("keeps the synthesized s3 backend when asked (its bucket on the stand-in), never a cloud one", () => {
+    const withBackend = (backend: Record<string, unknown>) => {
+      const stack = stackDir();
+      const doc = { ...synthesized, terraform: { ...synthesized.terraform, backend } };
+      writeFileSync(join(stack, STACK_FILE), JSON.stringify(doc));
+      return stack;
+    };
+    const s3 = { s3: { bucket: "b", key: "first-line/x/terraform.tfstate", region: "eu-central-1" } };
+    const kept = copyStackForTest(
+      withBackend(s3),
+      join(dir, "s3"),
+      { providerVersion: "5.100.0" },
+      { keepS3Backend: true },
+    );
+    const cloud = copyStackForTest(
+      withBackend({ cloud: { organization: "acme", workspaces: { name: "w" } } }),
+      join(dir, "cloud"),
+      { providerVersion: "5.100.0" },
+      { keepS3Backend: true },
+    );
+
+    expect(kept.backend).toEqual({ type: "s3", ...s3.s3 });
+    expect(JSON.parse(readFileSync(join(dir, "s3", TEST_OVERRIDE_FILE), "utf8")).terraform).toBeUndefined();
+    expect(JSON.parse(readFileSync(join(dir, "s3", STACK_FILE), "utf8")).terraform.backend).toEqual(s3);
+    expect(cloud.backend).toEqual({ type: "local", path: join(dir, "cloud", "terraform.tfstate") });
+    expect(JSON.parse(readFileSync(join(dir, "cloud", TEST_OVERRIDE_FILE), "utf8")).terraform).toEqual({
+      backend: { local: { path: join(dir, "cloud", "terraform.tfstate") } },
+    });
+  });
+
   it("has only the rewrites the README lists", () => {
     const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
     for (const rewrite of PROVIDER_REWRITES) expect(readme).toContain(rewrite.name);
@@ -247,14 +277,42 @@ describe("reading plans and manifests", () => {
     },
   };
 
-  it("gives each managed resource the region of its provider configuration", () => {
+  it("gives each managed resource the region and alias of its provider configuration", () => {
     const planned = plannedResources(plan);
 
-    expect(planned.map((r) => [r.address, r.region, r.after])).toEqual([
-      ["aws_sqs_queue.a", "us-east-1", { name: "a" }],
-      ["aws_sqs_queue.b", "eu-west-1", {}],
+    expect(planned.map((r) => [r.address, r.region, r.alias, r.after])).toEqual([
+      ["aws_sqs_queue.a", "us-east-1", "us-east-1", { name: "a" }],
+      ["aws_sqs_queue.b", "eu-west-1", "eu-west-1", {}],
     ]);
-    expect(countByRegion(planned)).toEqual({ "eu-west-1": 1, "us-east-1": 1 });
+    expect(countBy(planned, "region")).toEqual({ "eu-west-1": 1, "us-east-1": 1 });
+  });
+
+  it("tells one region name in two accounts apart by the provider's alias (the region key)", () => {
+    const fleet: PlanJson = {
+      ...plan,
+      configuration: {
+        provider_config: {
+          "aws.prod-eu-west-1": {
+            alias: "prod-eu-west-1",
+            expressions: { region: { constant_value: "eu-west-1" } },
+          },
+          "aws.staging-eu-west-1": {
+            alias: "staging-eu-west-1",
+            expressions: { region: { constant_value: "eu-west-1" } },
+          },
+        },
+        root_module: {
+          resources: [
+            { address: "aws_sqs_queue.a", provider_config_key: "aws.staging-eu-west-1" },
+            { address: "aws_sqs_queue.b", provider_config_key: "aws.prod-eu-west-1" },
+          ],
+        },
+      },
+    };
+    const planned = plannedResources(fleet);
+
+    expect(countBy(planned, "region")).toEqual({ "eu-west-1": 2 });
+    expect(countBy(planned, "alias")).toEqual({ "prod-eu-west-1": 1, "staging-eu-west-1": 1 });
   });
 
   it("lists every stack of a manifest and the region of each synthesized resource", () => {

@@ -23,8 +23,8 @@ describe("real plans read as changes by region", () => {
     const p = plan("create");
 
     expect(p.regions).toEqual(["eu-west-1", "us-east-1"]);
-    expect(count(p.changes, "create")).toBe(77);
-    expect(count(p.changes, "create", "eu-west-1") + count(p.changes, "create", "us-east-1")).toBe(77);
+    expect(count(p.changes, "create")).toBe(89);
+    expect(count(p.changes, "create", "eu-west-1") + count(p.changes, "create", "us-east-1")).toBe(89);
     expect(p.changes.every((c) => c.address.includes(`.${c.region}_`))).toBe(true);
   });
 
@@ -36,8 +36,8 @@ describe("real plans read as changes by region", () => {
 
     expect(count(p.changes, "update")).toBe(p.changes.length);
     expect(lines("aws_sfn_state_machine")).toEqual([
-      "definition: TimeoutSeconds: 2504 → 3694",
-      'definition: state "Plan lock and cooldown": Parameters.Payload.lockSeconds: 2504 → 3694',
+      "definition: TimeoutSeconds: 3044 → 4234",
+      'definition: state "Plan lock and cooldown": Parameters.Payload.lockSeconds: 3044 → 4234',
     ]);
     expect(lines("aws_cloudwatch_event_target")).toEqual([
       'input_transformer[0].input_template.instance.restart.method: "reboot" → "stop-start"',
@@ -99,8 +99,8 @@ describe("real plans read as changes by region", () => {
     const p = plan("rename");
     const { comment } = summarize(p);
 
-    expect(count(p.changes, "replace")).toBe(77);
-    expect(comment).toContain("**77 resources would be replaced**");
+    expect(count(p.changes, "replace")).toBe(89);
+    expect(comment).toContain("**89 resources would be replaced**");
     expect(comment).toContain(
       "**± replace** `aws_lambda_function` `url-check/function` — same change in both regions (eu-west-1, us-east-1); forced by `function_name`",
     );
@@ -162,7 +162,7 @@ describe("a plan over 25 regions", () => {
     expect(comment.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
     expect(comment).toContain("From the Terraform plan: 0 to add, 75 to change");
     expect(comment).toContain("`aws_sfn_state_machine` `workflow` — same change in all 25 regions");
-    expect(comment).toContain("`definition: TimeoutSeconds: 2504 → 3694`");
+    expect(comment).toContain("`definition: TimeoutSeconds: 3044 → 4234`");
     expect(comment).toContain(
       '`input_transformer[0].input_template.instance.restart.method: "reboot" → "stop-start"`',
     );
