@@ -93,6 +93,7 @@ describe("the example configuration", () => {
       },
       alarm: DEFAULT_ALARM,
       logs: { retentionDays: 90 },
+      enabled: true,
     });
   });
 
@@ -468,6 +469,7 @@ describe("the DESIGN §4 example, verbatim", () => {
       },
       alarm: DEFAULT_ALARM,
       logs: { retentionDays: 30 },
+      enabled: true,
     });
   });
 });
