@@ -27,6 +27,11 @@ export function alarmRuleName(stackName: string, region: string, instanceId: str
   return instanceResourceName(stackName, region, instanceId, "alarm");
 }
 
+/** The region's dead-letter queue: alarm events that could not start the workflow. */
+export function deadLetterQueueName(stackName: string, region: string): string {
+  return regionalName(stackName, region, "dlq");
+}
+
 /** The region's CloudWatch dashboard (DESIGN §2): `<stackName>-<region>-first-line`. */
 export function dashboardName(stackName: string, region: string): string {
   return regionalName(stackName, region, "first-line");

@@ -29,7 +29,14 @@ import { dashboardBody } from "./dashboard";
 import { FirstLineFunction, type FunctionCode } from "./first-line-function";
 import type { FunctionName } from "./function-catalog";
 import { iamContext, type PolicyStatement, policyDocument, trustPolicy } from "./iam";
-import { alarmRuleName, cpuAlarmName, dashboardName, instanceArn, regionalName } from "./naming";
+import {
+  alarmRuleName,
+  cpuAlarmName,
+  dashboardName,
+  deadLetterQueueName,
+  instanceArn,
+  regionalName,
+} from "./naming";
 import { regionalWorkflow } from "./regional-workflow";
 import { terraformLiteral } from "./terraform-literal";
 import { METRICS } from "./workflow";
@@ -299,7 +306,7 @@ export class RegionalFirstLine extends Construct {
     // --- events: role, dead-letter queue, per-instance alarm + rule + target -------------------
     this.deadLetterQueue = new SqsQueue(this, "dlq", {
       provider,
-      name: name("dlq"),
+      name: deadLetterQueueName(stackName, regionName),
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
@@ -412,7 +419,7 @@ export class RegionalFirstLine extends Construct {
           region: regionName,
           instanceIds: settings.map((s) => s.instanceId),
           stateMachineArn: this.stateMachine.arn,
-          deadLetterQueueName: name("dlq"),
+          deadLetterQueueName: deadLetterQueueName(stackName, regionName),
           alarmArns: [selfAlarm.arn, ...alarms.map((a) => a.arn)],
         }),
       ),

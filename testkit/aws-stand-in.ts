@@ -198,6 +198,7 @@ export class AwsStandIn {
   readonly failures: { readonly call: AwsCall; readonly error: unknown }[] = [];
 
   private readonly handlers = new Map<string, AwsHandler>();
+  private readonly faults = new Map<string, { answer: AwsAnswer; remaining: number }>();
   private readonly routes: Route[] = [];
   private readonly identities = new Map<string, Identity>();
   private issued = 0;
@@ -241,6 +242,25 @@ export class AwsStandIn {
     return this;
   }
 
+  /**
+   * Answers the next `times` calls of `service` `operation` with `answer` (an AWS error, say)
+   * instead of their handler, then goes back to it; `Infinity` until {@link clearFaults}.
+   */
+  fail(service: string, operation: string, answer: AwsAnswer, times = 1): this {
+    this.faults.set(`${service} ${operation}`, { answer, remaining: times });
+    return this;
+  }
+
+  /** Forgets every fault set with {@link fail}. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** The account a request's access key belongs to: an assumed role's, else the stand-in's own. */
+  accountOf(accessKeyId: string | undefined): string {
+    return this.identityOf(accessKeyId).account;
+  }
+
   /** The recorded calls to `service` (and `operation`). */
   callsTo(service: string, operation?: string): AwsCall[] {
     return this.calls.filter(
@@ -277,8 +297,12 @@ export class AwsStandIn {
     const call = this.identify(request, rawBody);
     this.calls.push(call);
     const handler = this.handlers.get(`${call.service} ${call.operation}`);
+    const fault = this.faults.get(`${call.service} ${call.operation}`);
     let answer: AwsAnswer;
-    if (!handler) {
+    if (fault && fault.remaining > 0) {
+      fault.remaining -= 1;
+      answer = fault.answer;
+    } else if (!handler) {
       this.unanswered.push(call);
       answer = awsError(
         400,
