@@ -25,11 +25,7 @@ const command = {
     },
   },
   required: ["region", "instance"],
-  notes: [
-    "Example: npm run drill -- --region eu-west-1 --instance i-0123456789abcdef0 --wait",
-    ...OPS_NOTES,
-    "       drill --wait: 2 when the execution did not end with an outcome (failed, timed out, never started).",
-  ],
+  notes: ["Example: npm run drill -- --region eu-west-1 --instance i-0123456789abcdef0 --wait", ...OPS_NOTES],
 } as const;
 
 runCommand(

@@ -198,7 +198,10 @@ export class AwsStandIn {
   readonly failures: { readonly call: AwsCall; readonly error: unknown }[] = [];
 
   private readonly handlers = new Map<string, AwsHandler>();
-  private readonly faults = new Map<string, { answer: AwsAnswer; remaining: number }>();
+  private readonly faults = new Map<
+    string,
+    { answer: AwsAnswer; remaining: number; when: ((call: AwsCall) => boolean) | undefined }
+  >();
   private readonly routes: Route[] = [];
   private readonly identities = new Map<string, Identity>();
   private issued = 0;
@@ -243,11 +246,18 @@ export class AwsStandIn {
   }
 
   /**
-   * Answers the next `times` calls of `service` `operation` with `answer` (an AWS error, say)
-   * instead of their handler, then goes back to it; `Infinity` until {@link clearFaults}.
+   * Answers the next `times` calls of `service` `operation` (those `when` accepts, e.g. one
+   * region's) with `answer` (an AWS error, say) instead of their handler, then goes back to it;
+   * `Infinity` until {@link clearFaults}.
    */
-  fail(service: string, operation: string, answer: AwsAnswer, times = 1): this {
-    this.faults.set(`${service} ${operation}`, { answer, remaining: times });
+  fail(
+    service: string,
+    operation: string,
+    answer: AwsAnswer,
+    times = 1,
+    when?: (call: AwsCall) => boolean,
+  ): this {
+    this.faults.set(`${service} ${operation}`, { answer, remaining: times, when });
     return this;
   }
 
@@ -299,7 +309,7 @@ export class AwsStandIn {
     const handler = this.handlers.get(`${call.service} ${call.operation}`);
     const fault = this.faults.get(`${call.service} ${call.operation}`);
     let answer: AwsAnswer;
-    if (fault && fault.remaining > 0) {
+    if (fault && fault.remaining > 0 && (fault.when === undefined || fault.when(call))) {
       fault.remaining -= 1;
       answer = fault.answer;
     } else if (!handler) {

@@ -21,7 +21,13 @@ import { inputTemplate } from "../stacks/regional-first-line";
 import { type RegionalWorkflow, regionalWorkflow } from "../stacks/regional-workflow";
 import { type AwsCall, AwsStandIn, awsError, ok } from "./aws-stand-in";
 import { renderInputTemplate } from "./input-template";
-import { FakeLockTable, type InstanceStatus, type LambdaHandler, runWorkflow } from "./workflow-harness";
+import {
+  FakeLockTable,
+  type InstanceStatus,
+  type LambdaHandler,
+  type RunResult,
+  runWorkflow,
+} from "./workflow-harness";
 
 /** CloudWatch alarm states. */
 export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
@@ -40,6 +46,8 @@ export interface StoredExecution {
   cause?: string;
   /** The history: ExecutionStarted, each `<Type>StateEntered` with its state's name, the end. */
   readonly events: { timestamp: Date; type: string; name?: string }[];
+  /** What the harness reports once it has ended (Lambda calls, lock writes, metrics, states). */
+  result?: RunResult;
   /** Settles when the execution has ended. */
   readonly done: Promise<void>;
 }
@@ -216,6 +224,7 @@ export class FirstLineAws {
       },
     })
       .then((result) => {
+        execution.result = result;
         execution.status = result.status;
         execution.stopDate = new Date(Date.now() + offset);
         if (result.output !== undefined) execution.output = JSON.stringify(result.output);

@@ -80,6 +80,8 @@ interface SdkErrorFields {
 
 /** The failure as the operator should read it. */
 export function describeAwsFailure(error: unknown, call: AwsAction): OpsAwsError {
+  // Credentials are fetched inside a call: a refused AssumeRole is already worded as itself.
+  if (error instanceof OpsAwsError) return error;
   const e = (typeof error === "object" && error !== null ? error : {}) as SdkErrorFields;
   const code = e.name && e.name !== "Error" ? e.name : (e.code ?? "Error");
   const said = `${code}: ${e.message ?? String(error)}`;

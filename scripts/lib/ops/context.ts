@@ -50,7 +50,8 @@ export const OPS_NOTES = [
   "The configuration is the synth's (FIRST_LINE_CONFIG, else cdktf.json context.firstLine): it names the regions,",
   "instances and resources. AWS credentials and endpoints come from the SDK's default chain (AWS_PROFILE,",
   "AWS_ENDPOINT_URL_*); with accounts, the account's roleArn is assumed.",
-  "Exit codes: 0 done, 1 wrong command line, region, instance or configuration, 3 AWS refused or failed a call.",
+  "Exit codes: 0 done, 1 wrong command line, region, instance or configuration (or a refused request),",
+  "2 (drill --wait) the execution did not end with an outcome, 3 AWS refused or failed a call.",
 ] as const;
 
 /** What a command writes to. */

@@ -192,7 +192,8 @@ async function follow(
     const start = events[0]?.timestamp?.getTime() ?? startedAt.getTime();
     for (const event of events.slice(seen)) {
       const name = event.stateEnteredEventDetails?.name;
-      if (name !== undefined) {
+      // Choice states only route ("Paused?"): the states that act or record say what happened.
+      if (name !== undefined && event.type !== "ChoiceStateEntered") {
         const at = Math.max(0, (event.timestamp?.getTime() ?? start) - start);
         io.err(`drill: +${formatDuration(at)} ${name}\n`);
       }
