@@ -161,6 +161,12 @@ export class FirstLineAws {
     return execution;
   }
 
+  /** Forgets recorded calls and injected faults (between tests; tables, alarms and executions stay). */
+  reset(): void {
+    this.standIn.clearFaults();
+    this.standIn.clearCalls();
+  }
+
   /** Waits for every execution SetAlarmState started. */
   async idle(): Promise<void> {
     await Promise.all(this.pending);
@@ -328,6 +334,20 @@ export class FirstLineAws {
     };
     const execution = (call: AwsCall) =>
       this.target(call)?.executions.find((e) => e.executionArn === body(call).executionArn);
+    const noExecution = (call: AwsCall) =>
+      awsError(
+        400,
+        "ExecutionDoesNotExist",
+        `Execution Does Not Exist: '${String(body(call).executionArn)}'`,
+      );
+    const listed = (e: StoredExecution) => ({
+      executionArn: e.executionArn,
+      stateMachineArn: e.stateMachineArn,
+      name: e.name,
+      status: e.status,
+      startDate: epoch(e.startDate),
+      ...(e.stopDate ? { stopDate: epoch(e.stopDate) } : {}),
+    });
     const page = <T>(items: readonly T[], call: AwsCall, defaultSize: number) => {
       const start = Number(body(call).nextToken ?? 0);
       const size = Number(body(call).maxResults ?? defaultSize) || defaultSize;
@@ -347,32 +367,15 @@ export class FirstLineAws {
       );
       const { items, next } = page(newestFirst, call, 100);
       return ok({
-        executions: items.map((e) => ({
-          executionArn: e.executionArn,
-          stateMachineArn: e.stateMachineArn,
-          name: e.name,
-          status: e.status,
-          startDate: epoch(e.startDate),
-          ...(e.stopDate ? { stopDate: epoch(e.stopDate) } : {}),
-        })),
+        executions: items.map(listed),
         ...next,
       });
     });
     s.on("states", "DescribeExecution", (call) => {
       const e = execution(call);
-      if (!e)
-        return awsError(
-          400,
-          "ExecutionDoesNotExist",
-          `Execution Does Not Exist: '${String(body(call).executionArn)}'`,
-        );
+      if (!e) return noExecution(call);
       return ok({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: epoch(e.startDate),
-        ...(e.stopDate ? { stopDate: epoch(e.stopDate) } : {}),
+        ...listed(e),
         input: e.input,
         ...(e.output !== undefined ? { output: e.output } : {}),
         ...(e.error !== undefined ? { error: e.error } : {}),
@@ -381,12 +384,7 @@ export class FirstLineAws {
     });
     s.on("states", "GetExecutionHistory", (call) => {
       const e = execution(call);
-      if (!e)
-        return awsError(
-          400,
-          "ExecutionDoesNotExist",
-          `Execution Does Not Exist: '${String(body(call).executionArn)}'`,
-        );
+      if (!e) return noExecution(call);
       const { items, next } = page(e.events, call, 100);
       const offset = Number(body(call).nextToken ?? 0);
       return ok({
@@ -400,4 +398,38 @@ export class FirstLineAws {
       });
     });
   }
+}
+
+/**
+ * A jest suite's deployed first-line: started before the suite and closed after it; each test
+ * runs with the AWS SDK pointed at it (`process.env`, restored afterwards) and starts with no
+ * recorded calls or faults. `cleanUp` runs after each test once the executions it started have
+ * ended, e.g. to clear items it wrote. Call it at the top of a test file.
+ */
+export function useFirstLineAws(
+  options: FirstLineAwsOptions,
+  cleanUp?: (aws: FirstLineAws) => unknown,
+): () => FirstLineAws {
+  let aws: FirstLineAws | undefined;
+  const get = () => {
+    if (!aws) throw new Error("the stand-in is not started yet (use it inside a test or a hook)");
+    return aws;
+  };
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    aws = await FirstLineAws.start(options);
+  });
+  afterAll(async () => {
+    await aws?.close();
+  });
+  beforeEach(() => {
+    Object.assign(process.env, get().env());
+  });
+  afterEach(async () => {
+    await get().idle();
+    await cleanUp?.(get());
+    process.env = { ...saved };
+    get().reset();
+  });
+  return get;
 }

@@ -17,7 +17,12 @@ import type {
 } from "../contract/workflow";
 import { elapsedSeconds, planWindows } from "../functions/restart-instance/restart";
 import { FUNCTION_NAMES, type FunctionName } from "../stacks/function-catalog";
-import type { AslDefinition, WorkflowOutput } from "../stacks/workflow";
+import {
+  type AslDefinition,
+  buildDefinition,
+  machineTimeoutSeconds,
+  type WorkflowOutput,
+} from "../stacks/workflow";
 import { instanceSettings } from "./fixtures";
 import "./promise-with-resolvers";
 
@@ -304,6 +309,34 @@ function describeInstanceStatus(instanceId: string, status: InstanceStatus): unk
       },
     ],
   };
+}
+
+// --- the definition and the helpers workflow tests share -------------------------------------------
+
+/**
+ * The workflow as the tests run it: the stack's own builder, the deployed function names as the
+ * harness understands them, the fake lock table's name, and the machine timeout of the defaults.
+ */
+export function harnessDefinition(): AslDefinition {
+  return buildDefinition({
+    functionNames: FUNCTION_NAMES_AS_DEPLOYED,
+    lockTableName: new FakeLockTable().tableName,
+    timeoutSeconds: machineTimeoutSeconds([]),
+  });
+}
+
+/** A check that fails on its first call (run 1) and passes afterwards (run 2). */
+export function failsOnce(check: CheckName, reason = `${check} down`): LambdaHandler {
+  let calls = 0;
+  return () =>
+    calls++ === 0 ? checkResult(check, "failed", reason, 40) : checkResult(check, "passed", "ok", 8);
+}
+
+/** The restart calls of a run (restart-instance also plans the lock and measures the restart). */
+export function restartCalls(run: RunResult): LambdaCall[] {
+  return run
+    .callsTo("restart-instance")
+    .filter((c) => !["plan", "elapsed"].includes((c.payload as { action: string }).action));
 }
 
 // --- default stubs --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { history } from "../../scripts/lib/ops/history";
 import { status } from "../../scripts/lib/ops/status";
 import { parseConfig } from "../../stacks/config";
 import { awsError } from "../../testkit/aws-stand-in";
-import { FirstLineAws } from "../../testkit/first-line-aws";
+import { type FirstLineAws, useFirstLineAws } from "../../testkit/first-line-aws";
 import { operatorVerdicts } from "../../testkit/ops-iam";
 import { runOpsInProcess, runOpsScript } from "../../testkit/ops-runner";
 import { PROJECT_DIR } from "../../testkit/synth";
@@ -31,26 +31,17 @@ const OPERATOR = "arn:aws:iam::123456789012:user/first-line-test";
 
 let aws: FirstLineAws;
 let env: Record<string, string>;
-const savedEnv = { ...process.env };
+const deployed = useFirstLineAws({ config });
 
 beforeAll(async () => {
   writeFileSync(configFile, JSON.stringify(raw));
-  aws = await FirstLineAws.start({ config });
+  aws = deployed();
   env = { ...aws.env(), FIRST_LINE_CONFIG: configFile };
   await aws.run("prod-eu-west-1", PROD);
   await aws.run("staging-eu-west-1", STAGING);
 });
-afterAll(async () => {
-  await aws.close();
+afterAll(() => {
   rmSync(configFile, { force: true });
-});
-beforeEach(() => {
-  Object.assign(process.env, aws.env());
-});
-afterEach(() => {
-  process.env = { ...savedEnv };
-  aws.standIn.clearFaults();
-  aws.standIn.clearCalls();
 });
 
 describe("with accounts", () => {

@@ -7,11 +7,11 @@ import { drill } from "../../scripts/lib/ops/drill";
 import { parseConfig } from "../../stacks/config";
 import { cpuAlarmName } from "../../stacks/naming";
 import { awsError, ok } from "../../testkit/aws-stand-in";
-import { FirstLineAws } from "../../testkit/first-line-aws";
+import { type FirstLineAws, useFirstLineAws } from "../../testkit/first-line-aws";
 import { operatorVerdicts } from "../../testkit/ops-iam";
 import { runOpsInProcess, runOpsScript, virtualClock } from "../../testkit/ops-runner";
 import { committedExample } from "../../testkit/synth";
-import { checkResult, namedError } from "../../testkit/workflow-harness";
+import { failsOnce, namedError } from "../../testkit/workflow-harness";
 
 jest.setTimeout(120_000);
 
@@ -25,36 +25,24 @@ const OPERATOR = "arn:aws:iam::123456789012:user/first-line-test";
 /** How executions behave per instance; tests set it. */
 let behaviour: Record<string, Parameters<FirstLineAws["run"]>[2]> = {};
 let aws: FirstLineAws;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  aws = await FirstLineAws.start({ config, behaviour: (id) => behaviour[id] ?? {}, startDelayMs: 300 });
-});
-afterAll(async () => {
-  await aws.close();
+const deployed = useFirstLineAws(
+  { config, behaviour: (id) => behaviour[id] ?? {}, startDelayMs: 300 },
+  (a) => {
+    for (const r of config.regions)
+      for (const i of r.instances)
+        a.setAlarmState(r.key, cpuAlarmName("first-line", r.name, i.settings.instanceId), "OK");
+    a.table(REGION).deleteItem({
+      TableName: "first-line-eu-west-1-locks",
+      Key: { instanceId: { S: `pause#${EU}` } },
+    });
+  },
+);
+beforeAll(() => {
+  aws = deployed();
 });
 beforeEach(() => {
-  Object.assign(process.env, aws.env());
   behaviour = {};
 });
-afterEach(async () => {
-  await aws.idle();
-  process.env = { ...savedEnv };
-  aws.standIn.clearFaults();
-  aws.standIn.clearCalls();
-  for (const r of config.regions)
-    for (const i of r.instances)
-      aws.setAlarmState(r.key, cpuAlarmName("first-line", r.name, i.settings.instanceId), "OK");
-  aws
-    .table(REGION)
-    .deleteItem({ TableName: "first-line-eu-west-1-locks", Key: { instanceId: { S: `pause#${EU}` } } });
-});
-
-/** url-check fails on its first call and passes afterwards: a restart that fixes it. */
-function urlFailsOnce() {
-  let calls = 0;
-  return () => (calls++ === 0 ? checkResult("url", "failed", "HTTP 503", 40) : checkResult("url"));
-}
 
 describe("drill", () => {
   it("sets the instance's CPU alarm to ALARM, says how to follow it, and a real remediation runs", async () => {
@@ -87,7 +75,7 @@ describe("drill", () => {
   });
 
   it("--wait follows the execution it started to its outcome, each state on stderr (the real script)", async () => {
-    behaviour[EU] = { lambdas: { "url-check": urlFailsOnce() } };
+    behaviour[EU] = { lambdas: { "url-check": failsOnce("url") } };
     // An earlier execution of the same instance must not be taken for the drill's.
     await aws.run(REGION, EU);
 
@@ -120,7 +108,7 @@ describe("drill", () => {
   it("--wait exits 2 when the execution fails (chat unreachable)", async () => {
     behaviour[EU] = {
       lambdas: {
-        "url-check": urlFailsOnce(),
+        "url-check": failsOnce("url"),
         "notify-chat": () => {
           throw namedError("FirstLine.ChatFailed", "Slack answered 500");
         },

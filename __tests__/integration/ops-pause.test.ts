@@ -8,7 +8,7 @@ import { pause, resume } from "../../scripts/lib/ops/pause";
 import { parseConfig } from "../../stacks/config";
 import { METRICS } from "../../stacks/workflow";
 import { awsError } from "../../testkit/aws-stand-in";
-import { FirstLineAws } from "../../testkit/first-line-aws";
+import { type FirstLineAws, useFirstLineAws } from "../../testkit/first-line-aws";
 import { operatorVerdicts } from "../../testkit/ops-iam";
 import { runOpsInProcess, runOpsScript, virtualClock } from "../../testkit/ops-runner";
 import { committedExample } from "../../testkit/synth";
@@ -24,24 +24,22 @@ const PAUSE_KEY = `pause#${INSTANCE}`;
 const target = ["--region", REGION, "--instance", INSTANCE];
 
 let aws: FirstLineAws;
-const savedEnv = { ...process.env };
+const deployed = useFirstLineAws({ config }, (a) => {
+  for (const key of [PAUSE_KEY, INSTANCE])
+    a.table(REGION).deleteItem({ TableName: TABLE, Key: { instanceId: { S: key } } });
+});
+beforeAll(() => {
+  aws = deployed();
+});
 
-beforeAll(async () => {
-  aws = await FirstLineAws.start({ config });
-});
-afterAll(async () => {
-  await aws.close();
-});
-beforeEach(() => {
-  Object.assign(process.env, aws.env());
-});
-afterEach(() => {
-  process.env = { ...savedEnv };
-  aws.standIn.clearFaults();
-  aws.standIn.clearCalls();
-  aws.table(REGION).deleteItem({ TableName: TABLE, Key: { instanceId: { S: PAUSE_KEY } } });
-  aws.table(REGION).deleteItem({ TableName: TABLE, Key: { instanceId: { S: INSTANCE } } });
-});
+/** The pause command in this process, for eu-west-1's instance. */
+const pauseHere = (args: { for?: string; reason?: string; by?: string } = {}) =>
+  runOpsInProcess(
+    "pause",
+    pause,
+    { region: REGION, instance: INSTANCE, for: "2h", reason: "r", ...args },
+    { config },
+  );
 
 const restarts = (execution: Awaited<ReturnType<FirstLineAws["run"]>>) =>
   execution.result?.metrics.flatMap((m) => m.data).find((d) => d.name === METRICS.restarts)?.value;
@@ -111,19 +109,9 @@ describe("done when: a pause set by the command is honoured by the synthesized w
 
 describe("pause", () => {
   it("records --by instead of the caller, and says what it replaced", async () => {
-    await runOpsInProcess(
-      "pause",
-      pause,
-      { region: REGION, instance: INSTANCE, for: "30m", reason: "first" },
-      { config },
-    );
+    await pauseHere({ for: "30m", reason: "first" });
 
-    const second = await runOpsInProcess(
-      "pause",
-      pause,
-      { region: REGION, instance: INSTANCE, for: "1d", reason: "second", by: "alice" },
-      { config },
-    );
+    const second = await pauseHere({ for: "1d", reason: "second", by: "alice" });
 
     expect(second.code).toBe(0);
     expect(aws.table(REGION).get(PAUSE_KEY)).toMatchObject({ reason: "second", pausedBy: "alice" });
@@ -139,12 +127,7 @@ describe("pause", () => {
       lockExpiresAt: new Date(Date.now() + 600_000).toISOString(),
     });
 
-    const run = await runOpsInProcess(
-      "pause",
-      pause,
-      { region: REGION, instance: INSTANCE, for: "2h", reason: "x" },
-      { config },
-    );
+    const run = await pauseHere({ reason: "x" });
 
     expect(run.err).toContain(
       "a remediation is running now (lock held by arn:aws:states:eu-west-1:123456789012:execution:first-line-eu-west-1-remediation:abc)",
@@ -237,12 +220,7 @@ describe("pause", () => {
       Number.POSITIVE_INFINITY,
     );
 
-    const run = await runOpsInProcess(
-      "pause",
-      pause,
-      { region: REGION, instance: INSTANCE, for: "2h", reason: "r" },
-      { config },
-    );
+    const run = await pauseHere();
 
     expect(run.code).toBe(3);
     expect(run.err).toContain("dynamodb:GetItem on first-line-eu-west-1-locks (eu-west-1) was refused");
@@ -257,24 +235,14 @@ describe("pause", () => {
       Number.POSITIVE_INFINITY,
     );
 
-    const run = await runOpsInProcess(
-      "pause",
-      pause,
-      { region: REGION, instance: INSTANCE, for: "2h", reason: "r" },
-      { config },
-    );
+    const run = await pauseHere();
 
     expect(run.code).toBe(3);
     expect(run.err).toContain("is first-line deployed there with this configuration");
   });
 
   it("calls only what the README's operator policy allows", async () => {
-    await runOpsInProcess(
-      "pause",
-      pause,
-      { region: REGION, instance: INSTANCE, for: "2h", reason: "r" },
-      { config },
-    );
+    await pauseHere();
     await runOpsInProcess("resume", resume, { region: REGION, instance: INSTANCE }, { config });
 
     const verdicts = await operatorVerdicts(aws.standIn.calls, aws.standIn, config.stackName);

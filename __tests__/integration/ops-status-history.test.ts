@@ -8,11 +8,11 @@ import { history, historyTable } from "../../scripts/lib/ops/history";
 import { status } from "../../scripts/lib/ops/status";
 import { parseConfig } from "../../stacks/config";
 import { awsError } from "../../testkit/aws-stand-in";
-import { FirstLineAws, type StoredExecution } from "../../testkit/first-line-aws";
+import { type FirstLineAws, type StoredExecution, useFirstLineAws } from "../../testkit/first-line-aws";
 import { operatorVerdicts } from "../../testkit/ops-iam";
 import { runOpsInProcess, runOpsScript } from "../../testkit/ops-runner";
 import { committedExample } from "../../testkit/synth";
-import { checkResult, namedError } from "../../testkit/workflow-harness";
+import { checkResult, failsOnce, namedError } from "../../testkit/workflow-harness";
 
 jest.setTimeout(120_000);
 
@@ -24,22 +24,16 @@ const AU = "i-0123456789abcdef1";
 const HOUR = 3600_000;
 const ago = (ms: number) => new Date(Date.now() - ms);
 
-/** url-check fails on its first call (run 1) and passes afterwards (run 2). */
-function urlFailsOnce() {
-  let calls = 0;
-  return () => (calls++ === 0 ? checkResult("url", "failed", "HTTP 503", 40) : checkResult("url"));
-}
-
 let aws: FirstLineAws;
 const runs: Record<string, StoredExecution> = {};
-const savedEnv = { ...process.env };
+const deployed = useFirstLineAws({ config });
 
 beforeAll(async () => {
-  aws = await FirstLineAws.start({ config });
+  aws = deployed();
   runs.old = await aws.run("eu-west-1", EU, { at: ago(3 * 24 * HOUR) });
   runs.recovered = await aws.run("eu-west-1", EU, {
     at: ago(5 * HOUR),
-    lambdas: { "url-check": urlFailsOnce() },
+    lambdas: { "url-check": failsOnce("url") },
   });
   runs.escalated = await aws.run("us-east-1", US_B, {
     at: ago(4 * HOUR),
@@ -49,7 +43,7 @@ beforeAll(async () => {
   runs.failed = await aws.run("us-east-1", US_A, {
     at: ago(3 * HOUR),
     lambdas: {
-      "url-check": urlFailsOnce(),
+      "url-check": failsOnce("url"),
       "notify-chat": () => {
         throw namedError("FirstLine.ChatFailed", "Slack answered 500");
       },
@@ -72,18 +66,6 @@ beforeAll(async () => {
     lockExpiresAt: new Date(Date.now() + HOUR).toISOString(),
   });
 });
-afterAll(async () => {
-  await aws.close();
-});
-beforeEach(() => {
-  Object.assign(process.env, aws.env());
-});
-afterEach(() => {
-  process.env = { ...savedEnv };
-  aws.standIn.clearFaults();
-  aws.standIn.clearCalls();
-});
-
 const outputOf = (e: StoredExecution | undefined) => JSON.parse(e?.output ?? "{}") as Record<string, unknown>;
 
 describe("the seeded executions are what the workflow really does", () => {
