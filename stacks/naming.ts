@@ -52,6 +52,11 @@ export function stateMachineArn(region: string, accountId: string, name: string)
   return `arn:${PARTITION}:states:${region}:${accountId}:stateMachine:${name}`;
 }
 
+/** A CloudWatch alarm's ARN from its name. */
+export function alarmArn(region: string, accountId: string, name: string): string {
+  return `arn:${PARTITION}:cloudwatch:${region}:${accountId}:alarm:${name}`;
+}
+
 /**
  * A secret given by name resolves in the function's own region, and Secrets Manager appends a
  * random six-character suffix to the ARN; a secret given as an ARN is used as it is.

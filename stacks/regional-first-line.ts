@@ -30,12 +30,14 @@ import { FirstLineFunction, type FunctionCode } from "./first-line-function";
 import type { FunctionName } from "./function-catalog";
 import { iamContext, type PolicyStatement, policyDocument, trustPolicy } from "./iam";
 import {
+  alarmArn,
   alarmRuleName,
   cpuAlarmName,
   dashboardName,
   deadLetterQueueName,
   instanceArn,
   regionalName,
+  stateMachineArn,
 } from "./naming";
 import { regionalWorkflow } from "./regional-workflow";
 import { terraformLiteral } from "./terraform-literal";
@@ -359,9 +361,10 @@ export class RegionalFirstLine extends Construct {
     // --- first-line itself is failing ---------------------------------------------------------
     // CloudWatch alarm actions accept only an SNS topic in the alarm's own region (DESIGN §2).
     this.operatorTopicArn = region.operatorTopicArn ?? this.operatorTopic(name("operator"), props).arn;
-    const selfAlarm = new CloudwatchMetricAlarm(this, "self-alarm", {
+    const selfAlarmName = name("first-line-failing");
+    new CloudwatchMetricAlarm(this, "self-alarm", {
       provider,
-      alarmName: name("first-line-failing"),
+      alarmName: selfAlarmName,
       alarmDescription: `first-line in ${regionName} is failing: executions failed or timed out, or alarm events reached the dead-letter queue.`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       threshold: 1,
@@ -411,6 +414,9 @@ export class RegionalFirstLine extends Construct {
     });
 
     // --- dashboard (DESIGN §2, §7) --------------------------------------------------------------
+    // ARNs from the known names and the account (read at plan time), not from the resources, so
+    // a plan shows the whole body even before the state machine and alarms exist.
+    const arnOfAlarm = (alarmName: string) => alarmArn(regionName, accountId, alarmName);
     new CloudwatchDashboard(this, "dashboard", {
       provider,
       dashboardName: dashboardName(stackName, regionName),
@@ -418,9 +424,12 @@ export class RegionalFirstLine extends Construct {
         dashboardBody({
           region: regionName,
           instanceIds: settings.map((s) => s.instanceId),
-          stateMachineArn: this.stateMachine.arn,
+          stateMachineArn: stateMachineArn(regionName, accountId, workflow.stateMachineName),
           deadLetterQueueName: deadLetterQueueName(stackName, regionName),
-          alarmArns: [selfAlarm.arn, ...alarms.map((a) => a.arn)],
+          alarmArns: [
+            arnOfAlarm(selfAlarmName),
+            ...settings.map((s) => arnOfAlarm(cpuAlarmName(stackName, regionName, s.instanceId))),
+          ],
         }),
       ),
     });

@@ -8,11 +8,11 @@ import { OUTCOMES } from "../../contract/workflow";
 import { dashboardBody, outcomeSearch } from "../../stacks/dashboard";
 import type { AslDefinition } from "../../stacks/workflow";
 import {
+  accountRef,
   allBlocks,
   blockAt,
   committedExample,
   jsonAttr,
-  ref,
   resourcesOf,
   type Synthesized,
   str,
@@ -139,14 +139,16 @@ describe("the region's dashboard", () => {
       const { body } = dashboardOf(example.json, region);
       const machine = blockAt(example.json, "aws_sfn_state_machine", `${region}/workflow`);
       const dlq = blockAt(example.json, "aws_sqs_queue", `${region}/dlq`);
+      // From the machine's name and the region's account, both known at plan time.
+      const machineArn = `arn:aws:states:${region}:${accountRef(example.json, region)}:stateMachine:${String(machine.body.name)}`;
 
       const awsMetrics = body.widgets
         .flatMap((w) => w.properties.metrics ?? [])
         .filter((m) => typeof m[0] === "string")
         .map((m) => m.slice(0, 4));
       expect(awsMetrics).toEqual([
-        ["AWS/States", "ExecutionsFailed", "StateMachineArn", ref(machine, "arn")],
-        ["AWS/States", "ExecutionsTimedOut", "StateMachineArn", ref(machine, "arn")],
+        ["AWS/States", "ExecutionsFailed", "StateMachineArn", machineArn],
+        ["AWS/States", "ExecutionsTimedOut", "StateMachineArn", machineArn],
         ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", dlq.body.name],
       ]);
       expect(body.widgets.filter((w) => w.type === "metric").map((w) => w.properties.region)).toEqual(
@@ -161,10 +163,10 @@ describe("the region's dashboard", () => {
       (b) => b.type === "aws_cloudwatch_metric_alarm" && b.region === "us-east-1",
     );
     const shown = body.widgets.flatMap((w) => w.properties.alarms ?? []);
-    expect(new Set(shown)).toEqual(new Set(alarms.map((a) => ref(a, "arn"))));
-    expect(shown[0]).toBe(
-      ref(blockAt(example.json, "aws_cloudwatch_metric_alarm", "us-east-1/self-alarm"), "arn"),
-    );
+    const arn = (alarm: { body: Record<string, unknown> }) =>
+      `arn:aws:cloudwatch:us-east-1:${accountRef(example.json, "us-east-1")}:alarm:${String(alarm.body.alarm_name)}`;
+    expect(new Set(shown)).toEqual(new Set(alarms.map(arn)));
+    expect(shown[0]).toBe(arn(blockAt(example.json, "aws_cloudwatch_metric_alarm", "us-east-1/self-alarm")));
   });
 
   it("lays its widgets out on CloudWatch's 24-column grid without overlaps", () => {
