@@ -7,6 +7,36 @@ export function regionalName(stackName: string, region: string, part: string): s
   return `${stackName}-${region}-${part}`;
 }
 
+/** A per-instance name: `<stackName>-<region>-<instance id>-<part>`. */
+export function instanceResourceName(
+  stackName: string,
+  region: string,
+  instanceId: string,
+  part: string,
+): string {
+  return regionalName(stackName, region, `${instanceId}-${part}`);
+}
+
+/** The instance's CPU alarm, which the drill command sets to ALARM. */
+export function cpuAlarmName(stackName: string, region: string, instanceId: string): string {
+  return instanceResourceName(stackName, region, instanceId, "cpu");
+}
+
+/** The EventBridge rule that starts the workflow when the instance's CPU alarm goes to ALARM. */
+export function alarmRuleName(stackName: string, region: string, instanceId: string): string {
+  return instanceResourceName(stackName, region, instanceId, "alarm");
+}
+
+/** The region's dead-letter queue: alarm events that could not start the workflow. */
+export function deadLetterQueueName(stackName: string, region: string): string {
+  return regionalName(stackName, region, "dlq");
+}
+
+/** The region's CloudWatch dashboard (DESIGN §2): `<stackName>-<region>-first-line`. */
+export function dashboardName(stackName: string, region: string): string {
+  return regionalName(stackName, region, "first-line");
+}
+
 /** AWS's limit for IAM role, Lambda function, EventBridge rule and SQS queue names. */
 export const MAX_NAME_LENGTH = 64;
 
@@ -15,6 +45,16 @@ export const PARTITION = "aws";
 
 export function instanceArn(region: string, accountId: string, instanceId: string): string {
   return `arn:${PARTITION}:ec2:${region}:${accountId}:instance/${instanceId}`;
+}
+
+/** A state machine's ARN from its name (what Terraform would output once it exists). */
+export function stateMachineArn(region: string, accountId: string, name: string): string {
+  return `arn:${PARTITION}:states:${region}:${accountId}:stateMachine:${name}`;
+}
+
+/** A CloudWatch alarm's ARN from its name. */
+export function alarmArn(region: string, accountId: string, name: string): string {
+  return `arn:${PARTITION}:cloudwatch:${region}:${accountId}:alarm:${name}`;
 }
 
 /**

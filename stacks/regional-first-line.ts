@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -24,10 +25,20 @@ import {
   type ResolvedRegion,
   regionConfigPath,
 } from "./config";
+import { dashboardBody } from "./dashboard";
 import { FirstLineFunction, type FunctionCode } from "./first-line-function";
 import type { FunctionName } from "./function-catalog";
 import { iamContext, type PolicyStatement, policyDocument, trustPolicy } from "./iam";
-import { instanceArn, regionalName } from "./naming";
+import {
+  alarmArn,
+  alarmRuleName,
+  cpuAlarmName,
+  dashboardName,
+  deadLetterQueueName,
+  instanceArn,
+  regionalName,
+  stateMachineArn,
+} from "./naming";
 import { regionalWorkflow } from "./regional-workflow";
 import { terraformLiteral } from "./terraform-literal";
 import { METRICS } from "./workflow";
@@ -297,7 +308,7 @@ export class RegionalFirstLine extends Construct {
     // --- events: role, dead-letter queue, per-instance alarm + rule + target -------------------
     this.deadLetterQueue = new SqsQueue(this, "dlq", {
       provider,
-      name: name("dlq"),
+      name: deadLetterQueueName(stackName, regionName),
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
@@ -350,9 +361,10 @@ export class RegionalFirstLine extends Construct {
     // --- first-line itself is failing ---------------------------------------------------------
     // CloudWatch alarm actions accept only an SNS topic in the alarm's own region (DESIGN §2).
     this.operatorTopicArn = region.operatorTopicArn ?? this.operatorTopic(name("operator"), props).arn;
+    const selfAlarmName = name("first-line-failing");
     new CloudwatchMetricAlarm(this, "self-alarm", {
       provider,
-      alarmName: name("first-line-failing"),
+      alarmName: selfAlarmName,
       alarmDescription: `first-line in ${regionName} is failing: executions failed or timed out, or alarm events reached the dead-letter queue.`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       threshold: 1,
@@ -399,6 +411,27 @@ export class RegionalFirstLine extends Construct {
       ],
       alarmActions: [this.operatorTopicArn],
       okActions: [this.operatorTopicArn],
+    });
+
+    // --- dashboard (DESIGN §2, §7) --------------------------------------------------------------
+    // ARNs from the known names and the account (read at plan time), not from the resources, so
+    // a plan shows the whole body even before the state machine and alarms exist.
+    const arnOfAlarm = (alarmName: string) => alarmArn(regionName, accountId, alarmName);
+    new CloudwatchDashboard(this, "dashboard", {
+      provider,
+      dashboardName: dashboardName(stackName, regionName),
+      dashboardBody: JSON.stringify(
+        dashboardBody({
+          region: regionName,
+          instanceIds: settings.map((s) => s.instanceId),
+          stateMachineArn: stateMachineArn(regionName, accountId, workflow.stateMachineName),
+          deadLetterQueueName: deadLetterQueueName(stackName, regionName),
+          alarmArns: [
+            arnOfAlarm(selfAlarmName),
+            ...settings.map((s) => arnOfAlarm(cpuAlarmName(stackName, regionName, s.instanceId))),
+          ],
+        }),
+      ),
     });
 
     // --- outputs -------------------------------------------------------------------------------
@@ -457,12 +490,11 @@ export class RegionalFirstLine extends Construct {
     }
 
     const scope = new Construct(this, settings.instanceId);
-    const name = (part: string) => regionalName(stackName, region.name, `${settings.instanceId}-${part}`);
 
     // No alarm actions: the EventBridge rule below is the only consumer of the state change.
     const alarm = new CloudwatchMetricAlarm(scope, "cpu-alarm", {
       provider,
-      alarmName: name("cpu"),
+      alarmName: cpuAlarmName(stackName, region.name, settings.instanceId),
       alarmDescription: `CPU of ${settings.instanceId} maxed out: first-line checks, restarts if needed, and reports.`,
       namespace: "AWS/EC2",
       metricName: "CPUUtilization",
@@ -478,8 +510,11 @@ export class RegionalFirstLine extends Construct {
 
     const rule = new CloudwatchEventRule(scope, "rule", {
       provider,
-      name: name("alarm"),
+      name: alarmRuleName(stackName, region.name, settings.instanceId),
       description: `Start first-line for ${settings.instanceId} when its CPU alarm goes to ALARM.`,
+      // Always spelled out: `enabled: false` (DESIGN §4) keeps every resource and only stops the
+      // rule; writing ENABLED too means turning it back on is a visible change, not a removed key.
+      state: instance.enabled ? "ENABLED" : "DISABLED",
       eventPattern: JSON.stringify({
         source: ["aws.cloudwatch"],
         "detail-type": ["CloudWatch Alarm State Change"],

@@ -198,6 +198,10 @@ export class AwsStandIn {
   readonly failures: { readonly call: AwsCall; readonly error: unknown }[] = [];
 
   private readonly handlers = new Map<string, AwsHandler>();
+  private readonly faults = new Map<
+    string,
+    { answer: AwsAnswer; remaining: number; when: ((call: AwsCall) => boolean) | undefined }
+  >();
   private readonly routes: Route[] = [];
   private readonly identities = new Map<string, Identity>();
   private issued = 0;
@@ -239,6 +243,32 @@ export class AwsStandIn {
       this.routes.push({ ...route, method: route.method.toUpperCase(), service, operation, pattern, names });
     }
     return this;
+  }
+
+  /**
+   * Answers the next `times` calls of `service` `operation` (those `when` accepts, e.g. one
+   * region's) with `answer` (an AWS error, say) instead of their handler, then goes back to it;
+   * `Infinity` until {@link clearFaults}.
+   */
+  fail(
+    service: string,
+    operation: string,
+    answer: AwsAnswer,
+    times = 1,
+    when?: (call: AwsCall) => boolean,
+  ): this {
+    this.faults.set(`${service} ${operation}`, { answer, remaining: times, when });
+    return this;
+  }
+
+  /** Forgets every fault set with {@link fail}. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** The account a request's access key belongs to: an assumed role's, else the stand-in's own. */
+  accountOf(accessKeyId: string | undefined): string {
+    return this.identityOf(accessKeyId).account;
   }
 
   /** The recorded calls to `service` (and `operation`). */
@@ -287,8 +317,12 @@ export class AwsStandIn {
     const call = this.identify(request, rawBody);
     this.calls.push(call);
     const handler = this.handlers.get(`${call.service} ${call.operation}`);
+    const fault = this.faults.get(`${call.service} ${call.operation}`);
     let answer: AwsAnswer;
-    if (!handler) {
+    if (fault && fault.remaining > 0 && (fault.when === undefined || fault.when(call))) {
+      fault.remaining -= 1;
+      answer = fault.answer;
+    } else if (!handler) {
       this.unanswered.push(call);
       answer = awsError(
         400,

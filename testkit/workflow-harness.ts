@@ -131,6 +131,68 @@ export class FakeLockTable {
     return item ? { Item: jsonCopy(item) } : {};
   }
 
+  /** PutItem (string attributes only, as first-line writes): replaces the item; ALL_OLD returns the one replaced. */
+  putItem(params: { TableName: string; Item: Record<string, AttributeValue>; ReturnValues?: string }): {
+    Attributes?: Item;
+  } {
+    const key = this.keyOf(params.TableName, params.Item);
+    for (const [name, value] of Object.entries(params.Item)) {
+      if (typeof value?.S !== "string")
+        throw namedError("DynamoDB.ValidationException", `${name}: only S values`);
+    }
+    const old = this.items.get(key);
+    this.items.set(key, jsonCopy(params.Item) as Item);
+    return params.ReturnValues === "ALL_OLD" && old ? { Attributes: jsonCopy(old) } : {};
+  }
+
+  /** DeleteItem: removes the item if present; ALL_OLD returns it. */
+  deleteItem(params: { TableName: string; Key: Record<string, AttributeValue>; ReturnValues?: string }): {
+    Attributes?: Item;
+  } {
+    const key = this.keyOf(params.TableName, params.Key);
+    const old = this.items.get(key);
+    this.items.delete(key);
+    return params.ReturnValues === "ALL_OLD" && old ? { Attributes: jsonCopy(old) } : {};
+  }
+
+  /**
+   * Scan in key order, `Limit` items a page (default all), continuing after `ExclusiveStartKey`;
+   * `LastEvaluatedKey` is set while items remain, as DynamoDB pages.
+   */
+  scan(params: { TableName: string; Limit?: number; ExclusiveStartKey?: Record<string, AttributeValue> }): {
+    Items: Item[];
+    Count: number;
+    ScannedCount: number;
+    LastEvaluatedKey?: Record<string, AttributeValue>;
+  } {
+    if (params.TableName !== this.tableName) {
+      throw namedError("DynamoDB.ResourceNotFoundException", `no table ${params.TableName}`);
+    }
+    const keys = [...this.items.keys()].sort();
+    const after = params.ExclusiveStartKey?.instanceId?.S;
+    const rest = after === undefined ? keys : keys.filter((k) => k > after);
+    const page = rest.slice(0, params.Limit ?? rest.length);
+    const items = page.map((k) => jsonCopy(this.items.get(k)) as Item);
+    const last = page[page.length - 1];
+    return {
+      Items: items,
+      Count: items.length,
+      ScannedCount: items.length,
+      ...(page.length < rest.length && last !== undefined
+        ? { LastEvaluatedKey: { instanceId: { S: last } } }
+        : {}),
+    };
+  }
+
+  private keyOf(tableName: string, item: Record<string, AttributeValue>): string {
+    if (tableName !== this.tableName) {
+      throw namedError("DynamoDB.ResourceNotFoundException", `no table ${tableName}`);
+    }
+    const key = item.instanceId?.S;
+    if (key === undefined) throw namedError("DynamoDB.ValidationException", "the key is instanceId (S)");
+    return key;
+  }
+
   updateItem(params: UpdateItemParams): { Attributes?: Item } {
     if (params.TableName !== this.tableName) {
       throw namedError("DynamoDB.ResourceNotFoundException", `no table ${params.TableName}`);

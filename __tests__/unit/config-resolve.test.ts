@@ -78,6 +78,7 @@ describe("the example configuration", () => {
       },
       alarm: DEFAULT_ALARM,
       logs: { retentionDays: 90 },
+      enabled: true,
     });
   });
 
@@ -437,6 +438,7 @@ describe("the DESIGN §4 example, verbatim", () => {
       },
       alarm: DEFAULT_ALARM,
       logs: { retentionDays: 30 },
+      enabled: true,
     });
   });
 });

@@ -83,7 +83,7 @@ describe("adding a region", () => {
 });
 
 describe("adding an instance", () => {
-  it("adds its alarm, rule and target and changes only the region's restart policy, DLQ policy and alarm-name output", () => {
+  it("adds its alarm, rule and target and changes only the region's restart policy, DLQ policy, dashboard and alarm-name output", () => {
     const { added, removed, changed } = diff(base.json, plusInstance.json);
     expect(removed).toEqual([]);
     expect(readable(added)).toEqual([
@@ -92,6 +92,7 @@ describe("adding an instance", () => {
       "aws_cloudwatch_metric_alarm.eu-west-1_i-0123456789abcdef9_cpu-alarm",
     ]);
     expect(readable(changed)).toEqual([
+      "aws_cloudwatch_dashboard.eu-west-1_dashboard",
       "aws_iam_role_policy.eu-west-1_restart-instance_policy",
       "aws_sqs_queue_policy.eu-west-1_dlq-policy",
       "output.eu-west-1_cpu-alarm-names",
@@ -108,7 +109,7 @@ describe("adding an instance", () => {
 });
 
 describe("removing an instance", () => {
-  it("removes only its alarm, rule and target and changes only the region's restart policy, DLQ policy and alarm-name output", () => {
+  it("removes only its alarm, rule and target and changes only the region's restart policy, DLQ policy, dashboard and alarm-name output", () => {
     const { added, removed, changed } = diff(base.json, minusInstance.json);
     expect(added).toEqual([]);
     expect(readable(removed)).toEqual([
@@ -117,6 +118,7 @@ describe("removing an instance", () => {
       "aws_cloudwatch_metric_alarm.us-east-1_i-0a1b2c3d4e5f60718_cpu-alarm",
     ]);
     expect(readable(changed)).toEqual([
+      "aws_cloudwatch_dashboard.us-east-1_dashboard",
       "aws_iam_role_policy.us-east-1_restart-instance_policy",
       "aws_sqs_queue_policy.us-east-1_dlq-policy",
       "output.us-east-1_cpu-alarm-names",

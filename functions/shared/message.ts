@@ -179,9 +179,15 @@ export function formatDuration(ms: number): string {
  * workflow did not record both instants (restart failed, not back in time) or they make no sense.
  */
 export function restartDuration(restart: RestartRecord | undefined): string {
-  if (!restart?.requestedAt || !restart.backOnlineAt) return "unknown";
+  const ms = restartMs(restart);
+  return ms === undefined ? "unknown" : formatDuration(ms);
+}
+
+/** The same span in milliseconds; undefined when the workflow did not record both instants. */
+export function restartMs(restart: RestartRecord | undefined): number | undefined {
+  if (!restart?.requestedAt || !restart.backOnlineAt) return undefined;
   const ms = Date.parse(restart.backOnlineAt) - Date.parse(restart.requestedAt);
-  return Number.isFinite(ms) && ms >= 0 ? formatDuration(ms) : "unknown";
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
 /** The Step Functions console page of one execution. */

@@ -40,6 +40,8 @@ export interface InstanceSummary {
   readonly region: string;
   readonly settings: InstanceSettings;
   readonly alarm?: Json;
+  /** False when its rule is synthesized `state = "DISABLED"` (DESIGN §4 `enabled: false`). */
+  readonly enabled: boolean;
 }
 
 export function instancesOf(stack: SynthStack): InstanceSummary[] {
@@ -58,8 +60,20 @@ export function instancesOf(stack: SynthStack): InstanceSummary[] {
           a.region === b.region &&
           a.path === `${instance.instanceId}/cpu-alarm`,
       );
+      const rule = stack.blocks.find(
+        (r) =>
+          r.type === "aws_cloudwatch_event_rule" &&
+          r.region === b.region &&
+          r.path === `${instance.instanceId}/rule`,
+      );
       return [
-        { stack: stack.name, region: b.region, settings: instance, ...(alarm ? { alarm: alarm.body } : {}) },
+        {
+          stack: stack.name,
+          region: b.region,
+          settings: instance,
+          ...(alarm ? { alarm: alarm.body } : {}),
+          enabled: rule?.body.state !== "DISABLED",
+        },
       ];
     })
     .sort((x, y) =>
@@ -461,7 +475,7 @@ function instancesSection(input: SummaryInput): Section {
   const rows = all.map((i) => [
     ...(many ? [`\`${i.stack}\``] : []),
     i.region,
-    `\`${i.settings.instanceId}\``,
+    `\`${i.settings.instanceId}\`${i.enabled ? "" : " (disabled: rule off)"}`,
     ...checksText(i.settings),
     restartText(i.settings),
     alarmText(i.alarm),

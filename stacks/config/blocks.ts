@@ -4,7 +4,7 @@
  * the contract (the workflow and the functions read them too), `alarm` and `logs` here (only
  * the stack reads them).
  */
-import { decimal, type Field, oneOf, type Shape, text, whole } from "../../contract/fields";
+import { decimal, type Field, flag, oneOf, type Shape, text, whole } from "../../contract/fields";
 import { isPlainHttpUrl, urlCredentialsProblem } from "../../contract/identifiers";
 
 /** CloudWatch statistics the CPU alarm may use. */
@@ -98,3 +98,10 @@ export const HTTPS_ENDPOINT_FIELD = text({
   test: (value) => isPlainHttpUrl(value, ["https:"]),
   what: "an https:// URL (e.g. a pager's SNS integration URL)",
 });
+
+/**
+ * `enabled` of a region or an instance (DESIGN §4): `false` keeps every resource but disables
+ * the instance's EventBridge rule, so an alarm starts nothing until it is `true` (or left out)
+ * again. The instance's own value wins over its region's, like every other setting.
+ */
+export const ENABLED_FIELD = flag();

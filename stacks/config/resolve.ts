@@ -72,7 +72,10 @@ function resolveInstance(
   const logs: LogSettings = {
     retentionDays: overlay(BUILTIN_DEFAULTS.logs, defaults.logs, region.logs, instance.logs).retentionDays,
   };
-  return { settings, alarm: resolveAlarm(defaults, region, instance), logs };
+  // Nearer level wins, as for every setting: an instance may stay on in a disabled region.
+  const enabled =
+    [instance.enabled, region.enabled].find((v): v is boolean => typeof v === "boolean") ?? true;
+  return { settings, alarm: resolveAlarm(defaults, region, instance), logs, enabled };
 }
 
 function resolveRegion(

@@ -5,7 +5,7 @@ import { entry } from "../../contract/fields";
 import { instanceIdField } from "../../contract/identifiers";
 import { CHAT_FIELDS, CHAT_ON_FIELD, ESCALATION_FIELDS } from "../../contract/notifications";
 import { RESTART_SETTINGS } from "../../contract/restart";
-import { ALARM_FIELDS, HTTPS_ENDPOINT_FIELD, KMS_FIELDS, LOG_FIELDS } from "./blocks";
+import { ALARM_FIELDS, ENABLED_FIELD, HTTPS_ENDPOINT_FIELD, KMS_FIELDS, LOG_FIELDS } from "./blocks";
 import { describeValue, didYouMean } from "./errors";
 import { LEGACY_NOTIFICATION_FIELDS } from "./notifications";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
@@ -117,6 +117,7 @@ const settingsShape = {
 
 const instanceSchema = z.strictObject({
   instanceId: zodField(instanceIdField),
+  enabled: zodField(ENABLED_FIELD).optional(),
   ...settingsShape,
   // An instance's check blocks also name its own targets (address, host, host keys, port).
   ...Object.assign({}, ...ALL_CHECKS.map(instanceEntries)),
@@ -153,6 +154,8 @@ const vpcSchema = z.strictObject({
 const kmsBlock = z.strictObject(optionalFields(KMS_FIELDS));
 
 const regionSchema = z.strictObject({
+  // The default of the region's instances; an instance's own `enabled` wins (resolve.ts).
+  enabled: zodField(ENABLED_FIELD).optional(),
   vpc: vpcSchema.optional(),
   kms: kmsBlock.optional(),
   // An existing topic instead of the one first-line creates; rules.ts checks its region.

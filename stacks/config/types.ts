@@ -35,6 +35,11 @@ export interface ResolvedInstance {
   readonly alarm: AlarmSettings;
   /** The instance's merged logs block (the log groups themselves are per region: see ResolvedRegion.logs). */
   readonly logs: LogSettings;
+  /**
+   * Whether its EventBridge rule is enabled: the instance's `enabled`, else its region's.
+   * `false` keeps every resource and only disables the rule. @default true
+   */
+  readonly enabled: boolean;
 }
 
 /** An AWS account of a fleet (`accounts.<name>`): where its regions deploy, and as whom. */

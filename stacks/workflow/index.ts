@@ -6,6 +6,7 @@ export type { AslDefinition, AslState } from "./asl";
 export { buildDefinition, type WorkflowOutput } from "./definition";
 export { METRICS, NOTIFICATION_FAILED_ERROR } from "./fragments/finish";
 export { INVALID_INPUT_ERROR } from "./fragments/input";
+export { LOCK_ATTRIBUTES } from "./fragments/lock";
 export { PAUSE_KEY_PREFIX } from "./fragments/pause";
 export {
   chatStates,

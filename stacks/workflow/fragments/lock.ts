@@ -8,6 +8,19 @@ import { STATE } from "../states";
 import { LOCK_KEY, type Tasks } from "../tasks";
 import { LAMBDA_TRANSIENT_RETRY } from "../timeouts";
 
+/**
+ * The lock item's attributes (DESIGN §3.8): who holds it, when it was taken and when it stops
+ * counting, and the last restart (kept across executions for the cooldown). The operator
+ * commands read them (`npm run status`).
+ */
+export const LOCK_ATTRIBUTES = {
+  lockedBy: "lockedBy",
+  lockedAt: "lockedAt",
+  lockExpiresAt: "lockExpiresAt",
+  lastRestartAt: "lastRestartAt",
+} as const;
+const { lockedBy, lockedAt, lockExpiresAt, lastRestartAt } = LOCK_ATTRIBUTES;
+
 const CONDITIONAL_CHECK_FAILED = "DynamoDB.ConditionalCheckFailedException";
 const ME = { ":me": { "S.$": "$$.Execution.Id" } };
 
@@ -38,10 +51,10 @@ export function takeLock(t: Tasks, held: string): Fragment {
       "updateItem",
       {
         Key: LOCK_KEY,
-        UpdateExpression: "SET lockedBy = :me, lockExpiresAt = :expiresAt, lockedAt = :now",
+        UpdateExpression: `SET ${lockedBy} = :me, ${lockExpiresAt} = :expiresAt, ${lockedAt} = :now`,
         // ISO-8601 UTC strings compare in time order, so an expired lock (left by an aborted or
         // timed-out execution) is free; `lockedBy = :me` makes a retried write idempotent.
-        ConditionExpression: "attribute_not_exists(lockExpiresAt) OR lockExpiresAt < :now OR lockedBy = :me",
+        ConditionExpression: `attribute_not_exists(${lockExpiresAt}) OR ${lockExpiresAt} < :now OR ${lockedBy} = :me`,
         ExpressionAttributeValues: {
           ...ME,
           ":expiresAt": { "S.$": "$.plan.lockExpiresAt" },
@@ -74,8 +87,8 @@ export function recordRestartTime(t: Tasks, failed: string): Fragment {
       "updateItem",
       {
         Key: LOCK_KEY,
-        UpdateExpression: "SET lastRestartAt = :now",
-        ConditionExpression: "lockedBy = :me",
+        UpdateExpression: `SET ${lastRestartAt} = :now`,
+        ConditionExpression: `${lockedBy} = :me`,
         ExpressionAttributeValues: { ...ME, ":now": { "S.$": "$$.State.EnteredTime" } },
       },
       {
@@ -96,8 +109,8 @@ export function releaseLock(t: Tasks): Fragment {
       "updateItem",
       {
         Key: LOCK_KEY,
-        UpdateExpression: "REMOVE lockedBy, lockExpiresAt, lockedAt",
-        ConditionExpression: "lockedBy = :me",
+        UpdateExpression: `REMOVE ${lockedBy}, ${lockExpiresAt}, ${lockedAt}`,
+        ConditionExpression: `${lockedBy} = :me`,
         ExpressionAttributeValues: ME,
       },
       {
