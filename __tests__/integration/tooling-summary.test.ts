@@ -291,7 +291,7 @@ describe("stacks: renamed, removed, several per synth", () => {
     const actions = (changes: readonly ResourceChange[]) =>
       Object.fromEntries(changes.filter((c) => inPlan.has(key(c))).map((c) => [key(c), c.action]));
 
-    expect(Object.keys(actions(planned))).toHaveLength(89);
+    expect(Object.keys(actions(planned))).toHaveLength(91);
     expect(actions(predicted)).toEqual(actions(planned));
   });
 
@@ -320,9 +320,9 @@ describe("stacks: renamed, removed, several per synth", () => {
 
     expect(out.status).toBe(0);
     expect(out.stdout).toContain(
-      "From the Terraform plan: 0 to add, 0 to change, 89 to replace, 0 to destroy.",
+      "From the Terraform plan: 0 to add, 0 to change, 91 to replace, 0 to destroy.",
     );
-    expect(out.stderr).toContain("rename.json: stack edge, 89 resource change(s)");
+    expect(out.stderr).toContain("rename.json: stack edge, 91 resource change(s)");
   });
 
   it("places a plan among several stacks by its resources, and asks for the name when two fit", () => {
@@ -333,7 +333,7 @@ describe("stacks: renamed, removed, several per synth", () => {
     const named = summaryCli("--out", twins, "--plan", `first-line=${join(PLANS, "create.json")}`);
 
     expect(placed.status).toBe(0);
-    expect(placed.stderr).toContain("create.json: stack edge, 89 resource change(s)");
+    expect(placed.stderr).toContain("create.json: stack edge, 91 resource change(s)");
 
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("cannot tell which stack this plan is for; name it: --plan <stack>=");

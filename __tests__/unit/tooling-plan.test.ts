@@ -23,8 +23,8 @@ describe("real plans read as changes by region", () => {
     const p = plan("create");
 
     expect(p.regions).toEqual(["eu-west-1", "us-east-1"]);
-    expect(count(p.changes, "create")).toBe(89);
-    expect(count(p.changes, "create", "eu-west-1") + count(p.changes, "create", "us-east-1")).toBe(89);
+    expect(count(p.changes, "create")).toBe(91);
+    expect(count(p.changes, "create", "eu-west-1") + count(p.changes, "create", "us-east-1")).toBe(91);
     expect(p.changes.every((c) => c.address.includes(`.${c.region}_`))).toBe(true);
   });
 
@@ -99,8 +99,8 @@ describe("real plans read as changes by region", () => {
     const p = plan("rename");
     const { comment } = summarize(p);
 
-    expect(count(p.changes, "replace")).toBe(89);
-    expect(comment).toContain("**89 resources would be replaced**");
+    expect(count(p.changes, "replace")).toBe(91);
+    expect(comment).toContain("**91 resources would be replaced**");
     expect(comment).toContain(
       "**± replace** `aws_lambda_function` `url-check/function` — same change in both regions (eu-west-1, us-east-1); forced by `function_name`",
     );
