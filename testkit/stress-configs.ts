@@ -180,6 +180,69 @@ export const FEATURES = {
       }
     },
   },
+  tcpChecks: {
+    name: "TCP checks (with a host, and the instance's IP in a VPC region)",
+    apply: (draft) => {
+      for (const [, region, r] of eachRegion(draft)) {
+        region.instances.push({
+          instanceId: instanceId(r, 4),
+          tcp:
+            r % 2 === 0 ? { port: 5432 } : { host: "db.internal.example.com", port: 6379, timeoutSeconds: 3 },
+        });
+      }
+    },
+  },
+  kmsKeys: {
+    name: "customer-managed KMS keys (defaults, and a region with its own)",
+    apply: (draft) => {
+      draft.defaults.kms = {
+        secretsKeyArns: ["arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"],
+        ebsKeyArns: [],
+      };
+      const [name, region] = eachRegion(draft)[0] ?? [];
+      if (!region || !name) return;
+      region.kms = {
+        ebsKeyArns: [`arn:aws:kms:${name}:123456789012:key/66666666-7777-8888-9999-000000000000`],
+      };
+    },
+  },
+  disabled: {
+    name: "enabled: false (a whole region, one instance elsewhere, and an instance back on in that region)",
+    apply: (draft) => {
+      const regions = eachRegion(draft);
+      const [, off] = regions[regions.length - 1] ?? [];
+      if (off) {
+        off.enabled = false;
+        const first = off.instances[0];
+        if (first) first.enabled = true;
+      }
+      const [, other] = regions[0] ?? [];
+      const second = other?.instances[1];
+      if (second) second.enabled = false;
+    },
+  },
+  notificationServices: {
+    name: "every chat and pager service (Teams and PagerDuty in a region, JSM with chatOn [] on an instance)",
+    apply: (draft) => {
+      const regions = eachRegion(draft);
+      const [, teams] = regions[1] ?? [];
+      if (teams) {
+        teams.notifications = {
+          chat: { type: "teams", webhookSecret: "first-line/teams-webhook" },
+          escalation: { type: "pagerduty", secret: "first-line/pagerduty-routing-key" },
+          chatOn: ["restarting", "recovered", "escalated", "paused"],
+        };
+      }
+      const [, jsm] = regions[2] ?? [];
+      const first = jsm?.instances[0];
+      if (first) {
+        first.notifications = {
+          escalation: { type: "jsm", secret: "first-line/jsm-api-key", priority: "P1" },
+          chatOn: [],
+        };
+      }
+    },
+  },
 } satisfies Record<string, Feature>;
 
 function stress(name: string, stackName: string, regions: readonly string[], features: readonly Feature[]) {
@@ -206,6 +269,10 @@ export function stressConfigs(): StressConfig[] {
         f.operatorSubscriptions,
         f.regionOperatorTopics,
         f.alarmSettings,
+        f.tcpChecks,
+        f.kmsKeys,
+        f.disabled,
+        f.notificationServices,
       ],
     ),
   ];

@@ -323,6 +323,28 @@ describe.each(CONFIGURATIONS)("$name", ({ name, raw }) => {
     }
   });
 
+  it("plans every instance's rule ENABLED or DISABLED as its enabled setting says, keeping its other resources", () => {
+    const rules = plannedOf("aws_cloudwatch_event_rule");
+    expect(rules).toHaveLength(synth.config.regions.reduce((n, r) => n + r.instances.length, 0));
+    for (const rule of rules) {
+      const { key, instanceId } = instanceOf(rule.json, rule.address);
+      const instance = regionOf(synth, key).instances.find((i) => i.settings.instanceId === instanceId);
+      expect([key, instanceId, rule.after.state]).toEqual([
+        key,
+        instanceId,
+        instance?.enabled ? "ENABLED" : "DISABLED",
+      ]);
+    }
+    // A disabled instance keeps its alarm and target: only the rule stops sending.
+    const planned = (type: string) => plannedOf(type).map((r) => instanceOf(r.json, r.address).instanceId);
+    for (const region of synth.config.regions) {
+      for (const { settings } of region.instances) {
+        expect(planned("aws_cloudwatch_metric_alarm")).toContain(settings.instanceId);
+        expect(planned("aws_cloudwatch_event_target")).toContain(settings.instanceId);
+      }
+    }
+  });
+
   it("sends every text an instance configures verbatim (${, %{, quotes, unicode, <time> included)", () => {
     const rawRegions = rawRegionsOf(raw);
     const targets = plannedOf("aws_cloudwatch_event_target");
