@@ -188,6 +188,38 @@ describe("simulate: scenarios with the real handlers", () => {
     expect(r.pagerAlerts).toHaveLength(1);
   });
 
+  describe("an instance with only a TCP check (the committed example plus one)", () => {
+    const TCP = { region: "eu-west-1", instance: "i-0fffffffffffffff7" };
+    const withTcp = () => {
+      const raw = committedExample() as { regions: Record<string, { instances: unknown[] }> };
+      raw.regions["eu-west-1"]?.instances.push({
+        instanceId: TCP.instance,
+        tcp: { host: "10.0.0.7", port: 5432 },
+      });
+      return parseConfig(raw);
+    };
+
+    it("tcp-down-until-restart: the port resets until the reboot, then accepts: recovered", async () => {
+      const r = await simulate({ config: withTcp(), ...TCP, scenario: "tcp-down-until-restart" });
+
+      expect(r.run.output?.runs?.first?.tcp?.status).toBe("failed");
+      expect(r.run.output?.runs?.second?.tcp).toMatchObject({ status: "passed" });
+      expect(r.run.output?.outcome).toBe("recovered");
+      expect(r.ec2Calls).toEqual(["RebootInstances"]);
+    });
+
+    it("tcp-closed: the port refuses before and after the restart: escalated, the pager alerted", async () => {
+      const r = await simulate({ config: withTcp(), ...TCP, scenario: "tcp-closed" });
+
+      expect(r.run.output?.runs?.second?.tcp?.status).toBe("failed");
+      expect(r.run.output).toEqual(
+        expect.objectContaining({ outcome: "escalated", reason: "checks-failed-after-restart" }),
+      );
+      expect(r.ec2Calls).toEqual(["RebootInstances"]);
+      expect(r.pagerAlerts).toHaveLength(1);
+    });
+  });
+
   it("chat-down: retries chat three times, releases the lock and fails the execution", async () => {
     const r = await run(EU, "chat-down");
     const recovered = chatStates("recovered").task;
@@ -254,6 +286,7 @@ describe("simulate: scenarios with the real handlers", () => {
             "url-down-until-restart",
             "route53-unhealthy",
             "tcp-down-until-restart",
+            "tcp-closed",
             "route53-api-failing",
             "route53-api-throttling",
             "ssh-key-secret-denied",

@@ -133,6 +133,13 @@ export const SCENARIOS: readonly Scenario[] = [
     setup: (s) => ({ behaviour: { downUntilRestart: ["tcp"], downAlways: [] }, ec2Statuses: comesBack(s) }),
   },
   {
+    name: "tcp-closed",
+    description: "The TCP port resets every connection, before and after the restart: the pager.",
+    unsupported: needs("tcp"),
+    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "checks-failed-after-restart" },
+    setup: (s) => ({ behaviour: { downUntilRestart: [], downAlways: ["tcp"] }, ec2Statuses: comesBack(s) }),
+  },
+  {
     name: "never-comes-back",
     description:
       "The first check fails, the restart is accepted, but the instance never reports status ok: the pager after the poll budget.",
