@@ -3,7 +3,6 @@
  * stack and staging-then-swap the real entry point uses) into temporary folders, and reads the
  * resulting cdk.tf.json with a few helpers to find blocks by type, region and construct path.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -247,20 +246,4 @@ export function readTree(dir: string): Map<string, Buffer> {
 }
 
 /** Runs a command to completion, collecting stdout and stderr together. */
-export function runProcess(
-  command: string,
-  args: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, options);
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
+export { runProcess } from "../scripts/lib/run-process";

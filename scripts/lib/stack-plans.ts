@@ -3,7 +3,7 @@
  * exactly one stack name (`cdktf diff '*'` answers "Could not find stack: *"), while a
  * per-region fleet has one stack per account x region.
  */
-import { spawn } from "node:child_process";
+import { runProcess } from "./run-process";
 import { UsageError } from "./usage";
 
 /** A shell-style pattern (`*` any run of characters, `?` one) as an anchored regular expression. */
@@ -55,21 +55,10 @@ export interface DiffOptions {
   readonly onDone?: (diff: StackDiff) => void;
 }
 
-function planOne(stack: string, options: DiffOptions): Promise<StackDiff> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.cdktf, ["diff", "--skip-synth", "--output", options.outdir, stack], {
-      cwd: options.cwd,
-      env: options.env,
-    });
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ stack, code, output }));
-  });
+async function planOne(stack: string, options: DiffOptions): Promise<StackDiff> {
+  const args = ["diff", "--skip-synth", "--output", options.outdir, stack];
+  const { code, output } = await runProcess(options.cdktf, args, options);
+  return { stack, code, output };
 }
 
 /**
