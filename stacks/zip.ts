@@ -14,6 +14,30 @@ const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 const UNIX_FILE_MODE = (0o100644 << 16) >>> 0;
 const VERSION_MADE_BY_UNIX = (3 << 8) | 20;
 
+/** The per-entry values both of an entry's headers carry. */
+interface SharedFields {
+  readonly crc: number;
+  readonly compressedSize: number;
+  readonly size: number;
+  readonly nameLength: number;
+}
+
+/**
+ * Writes the run of fields the local header (at 4) and the central directory header (at 6) share,
+ * in the same order: version needed, flags, method, time, date, CRC-32, sizes, name length.
+ */
+function writeSharedFields(header: Buffer, at: number, fields: SharedFields): void {
+  header.writeUInt16LE(20, at); // version needed
+  header.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+  header.writeUInt16LE(8, at + 4); // deflate
+  header.writeUInt16LE(DOS_TIME, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(fields.crc, at + 10);
+  header.writeUInt32LE(fields.compressedSize, at + 14);
+  header.writeUInt32LE(fields.size, at + 18);
+  header.writeUInt16LE(fields.nameLength, at + 22);
+}
+
 /**
  * Writes a zip with sorted entries, fixed dates and modes and maximum deflate, so that the bytes
  * (and Lambda's `source_code_hash`) depend only on the file contents. cdktf's own ARCHIVE assets
@@ -29,32 +53,23 @@ export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
     const compressed = deflateRawSync(entry.data, { level: 9 });
     const crc = crc32(entry.data);
 
+    const fields = {
+      crc,
+      compressedSize: compressed.length,
+      size: entry.data.length,
+      nameLength: name.length,
+    };
+
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeSharedFields(local, 4, fields);
+    local.writeUInt16LE(0, 28); // extra field length
     locals.push(local, name, compressed);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(VERSION_MADE_BY_UNIX, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeSharedFields(central, 6, fields);
     central.writeUInt32LE(UNIX_FILE_MODE, 38);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
