@@ -136,31 +136,39 @@ export function isDeprecatedRuntime(runtime: string): boolean {
   );
 }
 
-export const RULES: readonly Rule[] = [
-  {
-    id: "CKV_AWS_50",
-    title: "Lambda functions have active X-Ray tracing",
-    check: (tf) =>
-      resources(tf, "aws_lambda_function")
-        .filter((f) => record(f.body.tracing_config)?.mode !== "Active")
-        .map((f) => ({
-          rule: "CKV_AWS_50",
-          address: f.address,
-          message: "tracing_config.mode is not Active",
-        })),
-  },
-  {
-    id: "CKV_AWS_66",
-    title:
-      "Every Lambda function has its own log group with retention (and a non-empty KMS key if one is set)",
+/** Records one finding of the rule being checked: the block's address and what is wrong. */
+type Report = (address: string, message: string) => void;
+
+/** A rule whose `find` reports each finding; every finding carries the rule's own id. */
+function rule(id: string, title: string, find: (tf: TfJson, report: Report) => void): Rule {
+  return {
+    id,
+    title,
     check: (tf) => {
-      const groups = new Map(resources(tf, "aws_cloudwatch_log_group").map((g) => [g.body.name, g]));
       const out: Violation[] = [];
+      find(tf, (address, message) => out.push({ rule: id, address, message }));
+      return out;
+    },
+  };
+}
+
+export const RULES: readonly Rule[] = [
+  rule("CKV_AWS_50", "Lambda functions have active X-Ray tracing", (tf, report) => {
+    for (const f of resources(tf, "aws_lambda_function")) {
+      if (record(f.body.tracing_config)?.mode !== "Active")
+        report(f.address, "tracing_config.mode is not Active");
+    }
+  }),
+  rule(
+    "CKV_AWS_66",
+    "Every Lambda function has its own log group with retention (and a non-empty KMS key if one is set)",
+    (tf, report) => {
+      const groups = new Map(resources(tf, "aws_cloudwatch_log_group").map((g) => [g.body.name, g]));
       for (const f of resources(tf, "aws_lambda_function")) {
         const custom = record(f.body.logging_config)?.log_group;
         const name = custom ?? `/aws/lambda/${String(f.body.function_name)}`;
         const group = groups.get(name);
-        const v = (message: string) => out.push({ rule: "CKV_AWS_66", address: f.address, message });
+        const v = (message: string) => report(f.address, message);
         if (!group) {
           v(`no aws_cloudwatch_log_group named ${String(name)}: Lambda would create one that never expires`);
           continue;
@@ -178,25 +186,16 @@ export const RULES: readonly Rule[] = [
       }
       for (const g of resources(tf, "aws_cloudwatch_log_group")) {
         const days = g.body.retention_in_days;
-        if (typeof days !== "number" || days <= 0) {
-          out.push({
-            rule: "CKV_AWS_66",
-            address: g.address,
-            message: "log group without retention_in_days",
-          });
-        }
+        if (typeof days !== "number" || days <= 0) report(g.address, "log group without retention_in_days");
       }
-      return out;
     },
-  },
-  {
-    id: "CKV_AWS_285",
-    title:
-      "State machines log ALL or ERROR with execution data to a log group, and trace with X-Ray (CKV_AWS_284)",
-    check: (tf) => {
-      const out: Violation[] = [];
+  ),
+  rule(
+    "CKV_AWS_285",
+    "State machines log ALL or ERROR with execution data to a log group, and trace with X-Ray (CKV_AWS_284)",
+    (tf, report) => {
       for (const m of resources(tf, "aws_sfn_state_machine")) {
-        const v = (message: string) => out.push({ rule: "CKV_AWS_285", address: m.address, message });
+        const v = (message: string) => report(m.address, message);
         const logging = record(m.body.logging_configuration);
         if (!logging) {
           v("no logging_configuration");
@@ -216,133 +215,82 @@ export const RULES: readonly Rule[] = [
         if (record(m.body.tracing_configuration)?.enabled !== true)
           v("tracing_configuration.enabled is not true");
       }
-      return out;
     },
-  },
-  {
-    id: "CKV_AWS_27",
-    title: "SQS queues are encrypted (SQS-managed SSE or a KMS key)",
-    check: (tf) =>
-      resources(tf, "aws_sqs_queue")
-        .filter((q) => q.body.sqs_managed_sse_enabled !== true && !q.body.kms_master_key_id)
-        .map((q) => ({
-          rule: "CKV_AWS_27",
-          address: q.address,
-          message: "neither sqs_managed_sse_enabled nor kms_master_key_id",
-        })),
-  },
-  {
-    id: "AVD-AWS-0066-RUNTIME",
-    title: "No Lambda function uses a deprecated runtime",
-    check: (tf) =>
-      resources(tf, "aws_lambda_function")
-        .filter((f) => typeof f.body.runtime !== "string" || isDeprecatedRuntime(f.body.runtime))
-        .map((f) => ({
-          rule: "AVD-AWS-0066-RUNTIME",
-          address: f.address,
-          message: `runtime ${String(f.body.runtime)}`,
-        })),
-  },
-  {
-    id: "CKV_AWS_45",
-    title: "No plaintext secret in Lambda environment variables",
-    check: (tf) => {
-      const out: Violation[] = [];
-      for (const f of resources(tf, "aws_lambda_function")) {
-        const variables = record(record(f.body.environment)?.variables) ?? {};
-        for (const [key, value] of Object.entries(variables)) {
-          for (const found of secretFindings(`${key}=${String(value)}`)) {
-            out.push({
-              rule: "CKV_AWS_45",
-              address: f.address,
-              message: `environment ${key} holds a ${found}`,
-            });
-          }
+  ),
+  rule("CKV_AWS_27", "SQS queues are encrypted (SQS-managed SSE or a KMS key)", (tf, report) => {
+    for (const q of resources(tf, "aws_sqs_queue")) {
+      if (q.body.sqs_managed_sse_enabled !== true && !q.body.kms_master_key_id) {
+        report(q.address, "neither sqs_managed_sse_enabled nor kms_master_key_id");
+      }
+    }
+  }),
+  rule("AVD-AWS-0066-RUNTIME", "No Lambda function uses a deprecated runtime", (tf, report) => {
+    for (const f of resources(tf, "aws_lambda_function")) {
+      if (typeof f.body.runtime !== "string" || isDeprecatedRuntime(f.body.runtime)) {
+        report(f.address, `runtime ${String(f.body.runtime)}`);
+      }
+    }
+  }),
+  rule("CKV_AWS_45", "No plaintext secret in Lambda environment variables", (tf, report) => {
+    for (const f of resources(tf, "aws_lambda_function")) {
+      const variables = record(record(f.body.environment)?.variables) ?? {};
+      for (const [key, value] of Object.entries(variables)) {
+        for (const found of secretFindings(`${key}=${String(value)}`)) {
+          report(f.address, `environment ${key} holds a ${found}`);
         }
       }
-      return out;
+    }
+  }),
+  rule(
+    "FL_NO_SECRET_IN_CONFIG",
+    "No secret value anywhere in the synthesized configuration (it would land in state and plans)",
+    (tf, report) => {
+      for (const found of secretFindings(JSON.stringify(tf))) report("cdk.tf.json", `contains a ${found}`);
     },
-  },
-  {
-    id: "FL_NO_SECRET_IN_CONFIG",
-    title: "No secret value anywhere in the synthesized configuration (it would land in state and plans)",
-    check: (tf) =>
-      secretFindings(JSON.stringify(tf)).map((found) => ({
-        rule: "FL_NO_SECRET_IN_CONFIG",
-        address: "cdk.tf.json",
-        message: `contains a ${found}`,
-      })),
-  },
-  {
-    id: "FL_S3_BACKEND",
-    title: "An S3 backend encrypts state and uses S3's native lock file",
-    check: (tf) => {
-      const s3 = tf.terraform?.backend?.s3;
-      if (!s3) return [];
-      const out: Violation[] = [];
-      if (s3.encrypt !== true)
-        out.push({ rule: "FL_S3_BACKEND", address: "terraform.backend.s3", message: "encrypt is not true" });
-      if (s3.use_lockfile !== true) {
-        out.push({
-          rule: "FL_S3_BACKEND",
-          address: "terraform.backend.s3",
-          message: "use_lockfile is not true",
-        });
+  ),
+  rule("FL_S3_BACKEND", "An S3 backend encrypts state and uses S3's native lock file", (tf, report) => {
+    const s3 = tf.terraform?.backend?.s3;
+    if (!s3) return;
+    if (s3.encrypt !== true) report("terraform.backend.s3", "encrypt is not true");
+    if (s3.use_lockfile !== true) report("terraform.backend.s3", "use_lockfile is not true");
+  }),
+  rule(
+    "FL_RESERVED_CONCURRENCY",
+    "Reserved concurrency, when set, is at least 1 (0 would silently disable the function)",
+    (tf, report) => {
+      for (const f of resources(tf, "aws_lambda_function")) {
+        const value = f.body.reserved_concurrent_executions;
+        if (value !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= 1)) {
+          report(f.address, `reserved_concurrent_executions = ${String(value)}`);
+        }
       }
-      return out;
     },
-  },
-  {
-    id: "FL_RESERVED_CONCURRENCY",
-    title: "Reserved concurrency, when set, is at least 1 (0 would silently disable the function)",
-    check: (tf) =>
-      resources(tf, "aws_lambda_function")
-        .filter((f) => {
-          const value = f.body.reserved_concurrent_executions;
-          return value !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= 1);
-        })
-        .map((f) => ({
-          rule: "FL_RESERVED_CONCURRENCY",
-          address: f.address,
-          message: `reserved_concurrent_executions = ${String(f.body.reserved_concurrent_executions)}`,
-        })),
-  },
-  {
-    id: "CKV_AWS_119",
-    title: "DynamoDB tables have server-side encryption enabled",
-    check: (tf) =>
-      resources(tf, "aws_dynamodb_table")
-        .filter((t) => record(t.body.server_side_encryption)?.enabled !== true)
-        .map((t) => ({
-          rule: "CKV_AWS_119",
-          address: t.address,
-          message: "server_side_encryption.enabled is not true",
-        })),
-  },
-  {
-    id: "CKV_AWS_289",
-    title: 'No IAM policy grants Action "*" or "service:*", or uses NotAction/NotResource',
-    check: (tf) => {
-      const out: Violation[] = [];
+  ),
+  rule("CKV_AWS_119", "DynamoDB tables have server-side encryption enabled", (tf, report) => {
+    for (const t of resources(tf, "aws_dynamodb_table")) {
+      if (record(t.body.server_side_encryption)?.enabled !== true) {
+        report(t.address, "server_side_encryption.enabled is not true");
+      }
+    }
+  }),
+  rule(
+    "CKV_AWS_289",
+    'No IAM policy grants Action "*" or "service:*", or uses NotAction/NotResource',
+    (tf, report) => {
       for (const { address, statement } of allPolicyStatements(tf)) {
         for (const action of asList(statement.Action)) {
-          if (action === "*" || /^[a-z0-9-]+:\*$/i.test(action)) {
-            out.push({ rule: "CKV_AWS_289", address, message: `grants ${action}` });
-          }
+          if (action === "*" || /^[a-z0-9-]+:\*$/i.test(action)) report(address, `grants ${action}`);
         }
         if (statement.NotAction !== undefined || statement.NotResource !== undefined) {
-          out.push({ rule: "CKV_AWS_289", address, message: "uses NotAction/NotResource" });
+          report(address, "uses NotAction/NotResource");
         }
       }
-      return out;
     },
-  },
-  {
-    id: "FL_CONFUSED_DEPUTY",
-    title:
-      "Roles assumed by Step Functions and EventBridge are restricted to this account (aws:SourceAccount)",
-    check: (tf) => {
-      const out: Violation[] = [];
+  ),
+  rule(
+    "FL_CONFUSED_DEPUTY",
+    "Roles assumed by Step Functions and EventBridge are restricted to this account (aws:SourceAccount)",
+    (tf, report) => {
       for (const role of resources(tf, "aws_iam_role")) {
         for (const { address, statement } of allPolicyStatements({
           resource: { aws_iam_role: { [role.id]: role.body } },
@@ -351,70 +299,47 @@ export const RULES: readonly Rule[] = [
           if (!services.some((s) => s === "states.amazonaws.com" || s === "events.amazonaws.com")) continue;
           const account = record(record(statement.Condition)?.StringEquals)?.["aws:SourceAccount"];
           if (typeof account !== "string" || account === "") {
-            out.push({
-              rule: "FL_CONFUSED_DEPUTY",
-              address,
-              message: `${services.join(",")} trust without aws:SourceAccount`,
-            });
+            report(address, `${services.join(",")} trust without aws:SourceAccount`);
           }
         }
       }
-      return out;
     },
-  },
-  {
-    id: "FL_ALIASED_PROVIDER",
-    title: "Every resource and data source uses a declared, aliased aws provider; no default provider exists",
-    check: (tf) => {
+  ),
+  rule(
+    "FL_ALIASED_PROVIDER",
+    "Every resource and data source uses a declared, aliased aws provider; no default provider exists",
+    (tf, report) => {
       const aliases = providerRegions(tf);
-      const out: Violation[] = [];
       for (const p of tf.provider?.aws ?? []) {
-        if (typeof p.alias !== "string") {
-          out.push({
-            rule: "FL_ALIASED_PROVIDER",
-            address: "provider.aws",
-            message: "an aws provider without alias",
-          });
-        }
+        if (typeof p.alias !== "string") report("provider.aws", "an aws provider without alias");
       }
       for (const entry of [...resources(tf), ...dataSources(tf)]) {
         const provider = entry.body.provider;
         const alias = typeof provider === "string" ? /^aws\.(.+)$/.exec(provider)?.[1] : undefined;
-        if (alias === undefined || !aliases.has(alias)) {
-          out.push({
-            rule: "FL_ALIASED_PROVIDER",
-            address: entry.address,
-            message: `provider ${String(provider)}`,
-          });
-        }
+        if (alias === undefined || !aliases.has(alias)) report(entry.address, `provider ${String(provider)}`);
       }
-      return out;
     },
-  },
-  {
-    id: "FL_SAME_REGION",
-    title:
-      "No resource points at another region where AWS requires its own (alarm actions, event targets other than event buses and their dead-letter queues, queue and topic policies, topic subscriptions)",
-    check: (tf) => {
-      const out: Violation[] = [];
+  ),
+  rule(
+    "FL_SAME_REGION",
+    "No resource points at another region where AWS requires its own (alarm actions, event targets other than event buses and their dead-letter queues, queue and topic policies, topic subscriptions)",
+    (tf, report) => {
       for (const [type, fieldsOf] of Object.entries(SAME_REGION_FIELDS)) {
         for (const entry of resources(tf, type)) {
           const own = regionOf(tf, entry.body);
           for (const { field, value } of fieldsOf(entry.body)) {
             for (const { what, region } of regionsPointedTo(tf, value)) {
               if (region === own) continue;
-              out.push({
-                rule: "FL_SAME_REGION",
-                address: entry.address,
-                message: `${field} ${what} is in ${region}, but this ${type} is in ${own} and AWS requires the same region`,
-              });
+              report(
+                entry.address,
+                `${field} ${what} is in ${region}, but this ${type} is in ${own} and AWS requires the same region`,
+              );
             }
           }
         }
       }
-      return out;
     },
-  },
+  ),
 ];
 
 /** Every violation of every rule. */
