@@ -12,6 +12,10 @@ import {
   stateFromCreatePlan,
 } from "../../testkit/terraform-state";
 
+/** Schema attributes of type string, by name. */
+const strings = (...names: string[]) =>
+  Object.fromEntries(names.map((name) => [name, { type: "string" as const }]));
+
 const schemas: ProviderSchemas = {
   provider_schemas: {
     "registry.terraform.io/hashicorp/aws": {
@@ -19,35 +23,20 @@ const schemas: ProviderSchemas = {
         aws_sqs_queue: {
           block: {
             attributes: {
-              id: { type: "string" },
-              arn: { type: "string" },
-              url: { type: "string" },
-              name: { type: "string" },
-              name_prefix: { type: "string" },
+              ...strings("id", "arn", "url", "name", "name_prefix"),
               tags_all: { type: ["map", "string"] },
             },
           },
         },
-        aws_sqs_queue_policy: {
-          block: {
-            attributes: { id: { type: "string" }, queue_url: { type: "string" }, policy: { type: "string" } },
-          },
-        },
+        aws_sqs_queue_policy: { block: { attributes: strings("id", "queue_url", "policy") } },
         aws_lambda_function: {
           block: {
             attributes: {
-              id: { type: "string" },
-              arn: { type: "string" },
-              function_name: { type: "string" },
-              qualified_arn: { type: "string" },
-              role: { type: "string" },
+              ...strings("id", "arn", "function_name", "qualified_arn", "role"),
               source_code_size: { type: "number" },
             },
             block_types: {
-              dead_letter_config: {
-                nesting_mode: "list",
-                block: { attributes: { target_arn: { type: "string" } } },
-              },
+              dead_letter_config: { nesting_mode: "list", block: { attributes: strings("target_arn") } },
             },
           },
         },
@@ -69,21 +58,18 @@ const configuration: FullPlanJson["configuration"] = {
   },
 };
 
+/** How a plan names a managed resource. */
+const managed = (type: string, name: string) => ({ address: `${type}.${name}`, mode: "managed", type, name });
+const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
 const resource = (type: string, name: string, values: Record<string, unknown>) => ({
-  address: `${type}.${name}`,
-  mode: "managed",
-  type,
-  name,
-  provider_name: "registry.terraform.io/hashicorp/aws",
+  ...managed(type, name),
+  provider_name: AWS_PROVIDER,
   schema_version: 0,
   values,
 });
 type Values = Record<string, unknown>;
 const change = (type: string, name: string, actions: string[], after: Values, afterUnknown: Values) => ({
-  address: `${type}.${name}`,
-  mode: "managed",
-  type,
-  name,
+  ...managed(type, name),
   change: { actions, after, after_unknown: afterUnknown },
 });
 
@@ -191,6 +177,8 @@ describe("the state a create plan leaves", () => {
 
 describe("a plan trimmed for the fixtures", () => {
   it("keeps the changes, the providers' identity and region and the addresses; drops the rest", () => {
+    // What identifies the changed resource, kept as it is.
+    const dlq = { ...managed("aws_sqs_queue", "dlq"), provider_name: AWS_PROVIDER };
     const plan = {
       format_version: "1.2",
       terraform_version: "1.11.4",
@@ -199,11 +187,7 @@ describe("a plan trimmed for the fixtures", () => {
       prior_state: {},
       resource_changes: [
         {
-          address: "aws_sqs_queue.dlq",
-          mode: "managed",
-          type: "aws_sqs_queue",
-          name: "dlq",
-          provider_name: "registry.terraform.io/hashicorp/aws",
+          ...dlq,
           change: {
             actions: ["update"],
             before: { a: 1 },
@@ -245,11 +229,7 @@ describe("a plan trimmed for the fixtures", () => {
       terraform_version: "1.11.4",
       resource_changes: [
         {
-          address: "aws_sqs_queue.dlq",
-          mode: "managed",
-          type: "aws_sqs_queue",
-          name: "dlq",
-          provider_name: "registry.terraform.io/hashicorp/aws",
+          ...dlq,
           change: { actions: ["update"], before: { a: 1 }, after: { a: 2 }, after_unknown: {} },
         },
       ],
