@@ -7,7 +7,8 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_DIR, type Synthesized, synthConfig } from "../../testkit/synth";
+import { PROJECT_DIR } from "../../testkit/synth";
+import { synthesizedOnce } from "../../testkit/synth-suite";
 import { FLEET_2X2_PATH, fleetConfig } from "../fixtures/config/helpers";
 
 jest.setTimeout(120_000);
@@ -15,10 +16,10 @@ jest.setTimeout(120_000);
 let work: string;
 let fakeCdktf: string;
 let log: string;
-let fleet: Synthesized;
 
-beforeAll(async () => {
-  fleet = await synthConfig(fleetConfig());
+const fleet = synthesizedOnce(fleetConfig);
+
+beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "first-line-diff-"));
   log = join(work, "calls.log");
   fakeCdktf = join(work, "cdktf");
@@ -41,7 +42,6 @@ setTimeout(() => {
 });
 
 afterAll(() => {
-  fleet?.cleanup();
   rmSync(work, { recursive: true, force: true });
 });
 

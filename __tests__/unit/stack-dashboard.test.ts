@@ -14,19 +14,14 @@ import {
   committedExample,
   jsonAttr,
   resourcesOf,
-  type Synthesized,
   str,
-  synthConfig,
   type TfJson,
 } from "../../testkit/synth";
+import { synthesizedOnce } from "../../testkit/synth-suite";
 
 jest.setTimeout(60_000);
 
-let example: Synthesized;
-beforeAll(async () => {
-  example = await synthConfig(committedExample());
-});
-afterAll(() => example.cleanup());
+const example = synthesizedOnce(committedExample);
 
 interface Body {
   widgets: { type: string; x: number; y: number; width: number; height: number; properties: Props }[];

@@ -6,7 +6,8 @@
 import { renderSummary } from "../../scripts/lib/summary";
 import { readSynth } from "../../scripts/lib/synth-output";
 import { parseConfig } from "../../stacks/config";
-import { allBlocks, committedExample, resourcesOf, type Synthesized, synthConfig } from "../../testkit/synth";
+import { allBlocks, committedExample, resourcesOf, type Synthesized } from "../../testkit/synth";
+import { synthesizedOnce } from "../../testkit/synth-suite";
 import { configWith, problemsOf } from "../fixtures/config/helpers";
 
 jest.setTimeout(60_000);
@@ -30,15 +31,8 @@ function withDisabled(): Record<string, unknown> {
   return raw;
 }
 
-let base: Synthesized;
-let disabled: Synthesized;
-beforeAll(async () => {
-  [base, disabled] = await Promise.all([synthConfig(committedExample()), synthConfig(withDisabled())]);
-});
-afterAll(() => {
-  base.cleanup();
-  disabled.cleanup();
-});
+const base = synthesizedOnce(committedExample);
+const disabled = synthesizedOnce(withDisabled);
 
 function ruleStates(s: Synthesized): Record<string, unknown> {
   return Object.fromEntries(
@@ -47,22 +41,18 @@ function ruleStates(s: Synthesized): Record<string, unknown> {
 }
 
 describe("enabled", () => {
-  it("spells out ENABLED on every rule by default", () => {
-    expect(ruleStates(base)).toEqual({
-      [EU]: "ENABLED",
-      [US_A]: "ENABLED",
-      [US_B]: "ENABLED",
-      [AU]: "ENABLED",
-    });
-  });
-
-  it("disables the rules of a disabled region and instance; an instance's own true wins over its region's false", () => {
-    expect(ruleStates(disabled)).toEqual({
-      [EU]: "ENABLED",
-      [US_A]: "DISABLED",
-      [US_B]: "ENABLED",
-      [AU]: "DISABLED",
-    });
+  it.each([
+    { title: "spells out ENABLED on every rule by default", synth: () => base, us: "ENABLED", au: "ENABLED" },
+    {
+      title:
+        "disables the rules of a disabled region and instance; an instance's own true wins over its region's false",
+      synth: () => disabled,
+      us: "DISABLED",
+      au: "DISABLED",
+    },
+  ])("$title", ({ synth, us, au }) => {
+    // US_B is enabled in both: in the disabled config it says so itself, overriding its region.
+    expect(ruleStates(synth())).toEqual({ [EU]: "ENABLED", [US_A]: us, [US_B]: "ENABLED", [AU]: au });
   });
 
   it("keeps every resource and changes nothing but the rules' state", () => {

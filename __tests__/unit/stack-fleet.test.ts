@@ -12,11 +12,10 @@ import {
   committedExample,
   PROJECT_DIR,
   readTree,
-  type Synthesized,
   type SynthesizedStack,
-  synthConfig,
   type TfJson,
 } from "../../testkit/synth";
+import { synthesizedOnce } from "../../testkit/synth-suite";
 import { configWith, fleetConfig } from "../fixtures/config/helpers";
 
 // Several synths, each bundling (cached after the first) and writing many stacks.
@@ -38,52 +37,37 @@ function singleFleet(): Record<string, unknown> {
   return configWith({ layout: "single", "backend.key": "first-line/terraform.tfstate" }, fleetConfig());
 }
 
-let perRegion: Synthesized;
-let perRegionAgain: Synthesized;
-let single: Synthesized;
-let oneAccountCloud: Synthesized;
-let oneAccountSingle: Synthesized;
-let exampleSingle: Synthesized;
-let examplePerRegion: Synthesized;
+/** The 2 x 2 fleet without its staging account. */
+function prodOnly(): Record<string, unknown> {
+  const raw = fleetConfig() as { accounts: Record<string, unknown> };
+  delete raw.accounts.staging;
+  return raw;
+}
 
-beforeAll(async () => {
-  // One at a time: each synth is CPU-bound and the machine is shared.
-  perRegion = await synthConfig(fleetConfig());
-  perRegionAgain = await synthConfig(fleetConfig());
-  single = await synthConfig(singleFleet());
-  const prodOnly = fleetConfig() as { accounts: Record<string, unknown> };
-  delete prodOnly.accounts.staging;
-  oneAccountCloud = await synthConfig({
-    ...prodOnly,
-    backend: { type: "cloud", organization: "acme", workspace: "{stack}", project: "platform" },
-  });
-  oneAccountSingle = await synthConfig({ ...prodOnly, layout: "single", backend: single.config.backend });
-  exampleSingle = await synthConfig(committedExample());
-  examplePerRegion = await synthConfig({
-    ...committedExample(),
-    layout: "per-region",
-    backend: {
-      type: "s3",
-      bucket: "acme-tfstate",
-      key: "first-line/{region}.tfstate",
-      region: "eu-central-1",
-    },
-  });
-});
-
-afterAll(() => {
-  for (const s of [
-    perRegion,
-    perRegionAgain,
-    single,
-    oneAccountCloud,
-    oneAccountSingle,
-    exampleSingle,
-    examplePerRegion,
-  ]) {
-    s?.cleanup();
-  }
-});
+// One at a time (synthesizedOnce's order): each synth is CPU-bound and the machine is shared.
+const perRegion = synthesizedOnce(fleetConfig);
+const perRegionAgain = synthesizedOnce(fleetConfig);
+const single = synthesizedOnce(singleFleet);
+const oneAccountCloud = synthesizedOnce(() => ({
+  ...prodOnly(),
+  backend: { type: "cloud", organization: "acme", workspace: "{stack}", project: "platform" },
+}));
+const oneAccountSingle = synthesizedOnce(() => ({
+  ...prodOnly(),
+  layout: "single",
+  backend: single.config.backend,
+}));
+const exampleSingle = synthesizedOnce(committedExample);
+const examplePerRegion = synthesizedOnce(() => ({
+  ...committedExample(),
+  layout: "per-region",
+  backend: {
+    type: "s3",
+    bucket: "acme-tfstate",
+    key: "first-line/{region}.tfstate",
+    region: "eu-central-1",
+  },
+}));
 
 /** A provider as the tests compare it: alias, region and the account guard. */
 function providerSummary(json: TfJson) {

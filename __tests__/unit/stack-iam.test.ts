@@ -21,6 +21,7 @@ import {
   synthConfig,
   type TfJson,
 } from "../../testkit/synth";
+import { synthesizedOnce } from "../../testkit/synth-suite";
 
 // Synthesis bundles the functions first; a cold bundle cache on a busy machine takes seconds.
 jest.setTimeout(60_000);
@@ -31,9 +32,9 @@ const OPSGENIE_ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:sh
 const SSH_KEY_ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:shared/ssh-key-MnOpQr";
 const US_OPERATOR_TOPIC = "arn:aws:sns:us-east-1:123456789012:us-oncall";
 
-let example: Synthesized;
+const example = synthesizedOnce(committedExample);
 /** Secrets as ARNs and per-instance names; us-east-1 names its own operator topic, nobody subscribes elsewhere. */
-let variant: Synthesized;
+const variant = synthesizedOnce(variantConfig);
 
 function variantConfig(): Record<string, unknown> {
   const raw = committedExample() as {
@@ -64,16 +65,6 @@ function variantConfig(): Record<string, unknown> {
   });
   return raw;
 }
-
-beforeAll(async () => {
-  example = await synthConfig(committedExample());
-  variant = await synthConfig(variantConfig());
-});
-
-afterAll(() => {
-  example?.cleanup();
-  variant?.cleanup();
-});
 
 /** The statements every function gets: its own log group's streams and X-Ray. */
 function baseStatements(json: TfJson, region: string, fn: FunctionName): Statement[] {

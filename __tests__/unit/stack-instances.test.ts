@@ -20,19 +20,16 @@ import {
   jsonAttr,
   ref,
   resourcesOf,
-  type Synthesized,
   settingsOf,
   str,
   synthConfig,
+  type TfBlock,
   type TfJson,
 } from "../../testkit/synth";
+import { synthesizedOnce } from "../../testkit/synth-suite";
 
 // Synthesis bundles the functions first; a cold bundle cache on a busy machine takes seconds.
 jest.setTimeout(60_000);
-
-let example: Synthesized;
-/** The example with alarm settings at all three levels and a body text that looks like a placeholder. */
-let layered: Synthesized;
 
 function layeredConfig(): Record<string, unknown> {
   const raw = committedExample() as {
@@ -50,15 +47,9 @@ function layeredConfig(): Record<string, unknown> {
   return raw;
 }
 
-beforeAll(async () => {
-  example = await synthConfig(committedExample());
-  layered = await synthConfig(layeredConfig());
-});
-
-afterAll(() => {
-  example?.cleanup();
-  layered?.cleanup();
-});
+const example = synthesizedOnce(committedExample);
+/** The example with alarm settings at all three levels and a body text that looks like a placeholder. */
+const layered = synthesizedOnce(layeredConfig);
 
 /** What EventBridge hands the workflow for a synthesized template, once Terraform evaluated it. */
 function renderTemplate(template: string, values: Record<string, string>): unknown {
@@ -66,6 +57,21 @@ function renderTemplate(template: string, values: Record<string, string>): unkno
 }
 
 const ALARM_VALUES = SAMPLE_ALARM_EVENT;
+
+/** An EventBridge target's input template, as synthesized. */
+function templateOf(target: TfBlock): string {
+  return (target.body.input_transformer as { input_template: string }).input_template;
+}
+
+/** The input template of the target of the instance at construct path `<region>/<instanceId>`. */
+function templateAt(json: TfJson, instancePath: string): string {
+  return templateOf(blockAt(json, "aws_cloudwatch_event_target", `${instancePath}/target`));
+}
+
+/** What the workflow receives from that instance's target for {@link ALARM_VALUES}. */
+function renderedAt(json: TfJson, instancePath: string): { instance: InstanceSettings } {
+  return renderTemplate(templateAt(json, instancePath), ALARM_VALUES) as { instance: InstanceSettings };
+}
 
 function cpuAlarm(json: TfJson, region: string, instanceId: string) {
   return blockAt(json, "aws_cloudwatch_metric_alarm", `${region}/${instanceId}/cpu-alarm`);
@@ -175,12 +181,7 @@ describe("per-instance rule target", () => {
   });
 
   it("renders, once EventBridge fills the placeholders, to the workflow input with the instance's resolved settings", () => {
-    const target = blockAt(
-      example.json,
-      "aws_cloudwatch_event_target",
-      "eu-west-1/i-0123456789abcdef0/target",
-    );
-    const template = (target.body.input_transformer as { input_template: string }).input_template;
+    const template = templateAt(example.json, "eu-west-1/i-0123456789abcdef0");
     const expected: InstanceSettings = {
       instanceId: "i-0123456789abcdef0",
       region: "eu-west-1",
@@ -207,13 +208,7 @@ describe("per-instance rule target", () => {
   });
 
   it("carries region-level restart and notification overrides of every instance in that region", () => {
-    const target = blockAt(
-      example.json,
-      "aws_cloudwatch_event_target",
-      "us-east-1/i-0fedcba9876543210/target",
-    );
-    const template = (target.body.input_transformer as { input_template: string }).input_template;
-    const rendered = renderTemplate(template, ALARM_VALUES) as { instance: InstanceSettings };
+    const rendered = renderedAt(example.json, "us-east-1/i-0fedcba9876543210");
     expect(rendered.instance.restart).toEqual({
       method: "stop-start",
       settleSeconds: 90,
@@ -237,22 +232,14 @@ describe("per-instance rule target", () => {
   it("carries for every instance exactly the settings the configuration resolves to", () => {
     for (const region of example.config.regions) {
       for (const instance of region.instances) {
-        const id = instance.settings.instanceId;
-        const target = blockAt(example.json, "aws_cloudwatch_event_target", `${region.name}/${id}/target`);
-        const template = (target.body.input_transformer as { input_template: string }).input_template;
-        const rendered = renderTemplate(template, ALARM_VALUES) as { instance: unknown };
+        const rendered = renderedAt(example.json, `${region.name}/${instance.settings.instanceId}`);
         expect(rendered.instance).toEqual(JSON.parse(JSON.stringify(instance.settings)));
       }
     }
   });
 
   it("keeps text that looks like a placeholder literal, so EventBridge cannot substitute it", () => {
-    const target = blockAt(
-      layered.json,
-      "aws_cloudwatch_event_target",
-      "us-east-1/i-0a1b2c3d4e5f60718/target",
-    );
-    const template = (target.body.input_transformer as { input_template: string }).input_template;
+    const template = templateAt(layered.json, "us-east-1/i-0a1b2c3d4e5f60718");
     expect(template).not.toContain("<title>");
     const rendered = renderTemplate(template, ALARM_VALUES) as { instance: InstanceSettings };
     expect(rendered.instance.url).toEqual({
@@ -293,7 +280,7 @@ describe("input template size", () => {
 
   it("stays within EventBridge's limit for every instance of the example, indented one setting per line", () => {
     for (const target of resourcesOf(example.json, "aws_cloudwatch_event_target")) {
-      const template = (target.body.input_transformer as { input_template: string }).input_template;
+      const template = templateOf(target);
       expect(template.length).toBeLessThanOrEqual(INPUT_TEMPLATE_MAX_LENGTH);
       expect(template.split("\n").length).toBeGreaterThan(20);
     }
@@ -302,12 +289,7 @@ describe("input template size", () => {
   it("falls back to compact JSON when only that fits, still rendering to the same settings", async () => {
     const compact = await synthConfig(withBody(6900));
     try {
-      const target = blockAt(
-        compact.json,
-        "aws_cloudwatch_event_target",
-        "eu-west-1/i-0123456789abcdef0/target",
-      );
-      const template = (target.body.input_transformer as { input_template: string }).input_template;
+      const template = templateAt(compact.json, "eu-west-1/i-0123456789abcdef0");
       expect(template.length).toBeLessThanOrEqual(INPUT_TEMPLATE_MAX_LENGTH);
       expect(template).not.toContain("\n");
       const rendered = renderTemplate(template, ALARM_VALUES) as { instance: InstanceSettings };
@@ -345,9 +327,7 @@ describe("literal text (DESIGN §4: Terraform reads every JSON string as a templ
   // `${` and `%{` without a closing brace: a `{name}` pair would be a state-name placeholder.
   const KEY = "state/${/%{/first-line.tfstate";
   const PAGER = "https://pager.example.com/sns?route=%{team}";
-  let literal: Synthesized;
-
-  beforeAll(async () => {
+  const literal = synthesizedOnce(() => {
     const raw = committedExample() as {
       backend: Record<string, unknown>;
       operator: { subscriptions: unknown[] };
@@ -362,15 +342,10 @@ describe("literal text (DESIGN §4: Terraform reads every JSON string as a templ
       url: { address: ADDRESS, expectBody: "<time>" },
       ssh: { command: COMMAND, hostKeySha256: "SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw" },
     };
-    literal = await synthConfig(raw);
+    return raw;
   });
-  afterAll(() => literal?.cleanup());
 
-  const template = () =>
-    (
-      blockAt(literal.json, "aws_cloudwatch_event_target", "eu-west-1/i-0123456789abcdef0/target").body
-        .input_transformer as { input_template: string }
-    ).input_template;
+  const template = () => templateAt(literal.json, "eu-west-1/i-0123456789abcdef0");
 
   it("escapes ${ and %{ in the input template, so Terraform interpolates nothing", () => {
     expect(templateSequences(template())).toEqual([]);

@@ -12,8 +12,8 @@ import {
   type Synthesized,
   settingsOf,
   str,
-  synthConfig,
 } from "../../testkit/synth";
+import { synthesizedOnce } from "../../testkit/synth-suite";
 
 // Synthesis bundles the functions first; a cold bundle cache on a busy machine takes seconds.
 jest.setTimeout(60_000);
@@ -25,47 +25,35 @@ const RETENTION: Record<string, number> = { "ap-southeast-2": 14, "eu-west-1": 3
 const LONG_STACK = "first-line-prod-0042";
 const LONG_REGION = "ap-southeast-7";
 
-let example: Synthesized;
-let longNames: Synthesized;
-
-beforeAll(async () => {
-  example = await synthConfig(committedExample());
-  longNames = await synthConfig({
-    stackName: LONG_STACK,
-    backend: { type: "s3", bucket: "acme-tfstate", key: "long.tfstate", region: "eu-central-1" },
-    operator: {
-      subscriptions: [
-        { protocol: "https", endpoint: "https://events.pagerduty.com/integration/0123/enqueue" },
+const example = synthesizedOnce(committedExample);
+const longNames = synthesizedOnce(() => ({
+  stackName: LONG_STACK,
+  backend: { type: "s3", bucket: "acme-tfstate", key: "long.tfstate", region: "eu-central-1" },
+  operator: {
+    subscriptions: [{ protocol: "https", endpoint: "https://events.pagerduty.com/integration/0123/enqueue" }],
+  },
+  defaults: {
+    notifications: {
+      chat: { type: "slack", webhookSecret: "fl/slack" },
+      escalation: { type: "opsgenie", secret: "fl/opsgenie" },
+    },
+    ssh: { privateKeySecret: "fl/ssh-key", mode: "command" },
+  },
+  regions: {
+    [LONG_REGION]: {
+      vpc: { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] },
+      instances: [
+        {
+          instanceId: "i-0123456789abcdef0",
+          url: { address: "https://a.example.com/", timeoutSeconds: 30 },
+          route53HealthCheckId: "abcdef01-2345-6789-abcd-ef0123456789",
+          ssh: { hostKeySha256: "SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw", timeoutSeconds: 40 },
+        },
+        { instanceId: "i-fedcba9876543210f", url: "https://b.example.com/" },
       ],
     },
-    defaults: {
-      notifications: {
-        chat: { type: "slack", webhookSecret: "fl/slack" },
-        escalation: { type: "opsgenie", secret: "fl/opsgenie" },
-      },
-      ssh: { privateKeySecret: "fl/ssh-key", mode: "command" },
-    },
-    regions: {
-      [LONG_REGION]: {
-        vpc: { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] },
-        instances: [
-          {
-            instanceId: "i-0123456789abcdef0",
-            url: { address: "https://a.example.com/", timeoutSeconds: 30 },
-            route53HealthCheckId: "abcdef01-2345-6789-abcd-ef0123456789",
-            ssh: { hostKeySha256: "SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw", timeoutSeconds: 40 },
-          },
-          { instanceId: "i-fedcba9876543210f", url: "https://b.example.com/" },
-        ],
-      },
-    },
-  });
-});
-
-afterAll(() => {
-  example?.cleanup();
-  longNames?.cleanup();
-});
+  },
+}));
 
 interface AslStates {
   readonly [name: string]: {

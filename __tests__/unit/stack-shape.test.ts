@@ -1,15 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  allBlocks,
-  blockAt,
-  committedExample,
-  PROJECT_DIR,
-  ref,
-  resourcesOf,
-  type Synthesized,
-  synthConfig,
-} from "../../testkit/synth";
+import { allBlocks, blockAt, committedExample, PROJECT_DIR, ref, resourcesOf } from "../../testkit/synth";
+import { synthesizedOnce } from "../../testkit/synth-suite";
 
 // Synthesis bundles the functions first; a cold bundle cache on a busy machine takes seconds.
 jest.setTimeout(60_000);
@@ -21,22 +13,12 @@ const pkg = JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) 
 };
 const REGIONS = ["ap-southeast-2", "eu-west-1", "us-east-1"];
 
-let example: Synthesized;
-let cloud: Synthesized;
-
-beforeAll(async () => {
-  example = await synthConfig(committedExample());
-  cloud = await synthConfig({
-    ...committedExample(),
-    stackName: "fl-cloud",
-    backend: { type: "cloud", organization: "acme", workspace: "first-line-prod", project: "platform" },
-  });
-});
-
-afterAll(() => {
-  example?.cleanup();
-  cloud?.cleanup();
-});
+const example = synthesizedOnce(committedExample);
+const cloud = synthesizedOnce(() => ({
+  ...committedExample(),
+  stackName: "fl-cloud",
+  backend: { type: "cloud", organization: "acme", workspace: "first-line-prod", project: "platform" },
+}));
 
 describe("providers", () => {
   it("declares exactly one aws provider per configured region, aliased and set to that region, with the app's default tags", () => {

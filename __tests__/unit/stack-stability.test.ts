@@ -1,4 +1,5 @@
-import { allBlocks, committedExample, type Synthesized, synthConfig, type TfJson } from "../../testkit/synth";
+import { allBlocks, committedExample, type TfJson } from "../../testkit/synth";
+import { synthesizedOnce } from "../../testkit/synth-suite";
 
 // Synthesis bundles the functions first; a cold bundle cache on a busy machine takes seconds.
 jest.setTimeout(60_000);
@@ -8,36 +9,28 @@ type Raw = { regions: Record<string, RawRegion> } & Record<string, unknown>;
 
 const example = () => committedExample() as Raw;
 
-let base: Synthesized;
-let plusRegion: Synthesized;
-let plusInstance: Synthesized;
-let minusInstance: Synthesized;
-
-beforeAll(async () => {
-  base = await synthConfig(example());
-
-  const withRegion = example();
-  withRegion.regions["ca-west-1"] = {
+const base = synthesizedOnce(example);
+const plusRegion = synthesizedOnce(() => {
+  const raw = example();
+  raw.regions["ca-west-1"] = {
     instances: [{ instanceId: "i-0cafe0123456789ab", url: "https://ca.example.com/health" }],
   };
-  plusRegion = await synthConfig(withRegion);
-
-  const withInstance = example();
-  withInstance.regions["eu-west-1"]?.instances.push({
+  return raw;
+});
+const plusInstance = synthesizedOnce(() => {
+  const raw = example();
+  raw.regions["eu-west-1"]?.instances.push({
     instanceId: "i-0123456789abcdef9",
     url: "https://eu2.example.com/health",
   });
-  plusInstance = await synthConfig(withInstance);
-
-  const withoutInstance = example();
-  const us = withoutInstance.regions["us-east-1"];
+  return raw;
+});
+const minusInstance = synthesizedOnce(() => {
+  const raw = example();
+  const us = raw.regions["us-east-1"];
   if (!us) throw new Error("example lost us-east-1");
   us.instances = us.instances.filter((i) => i.instanceId !== "i-0a1b2c3d4e5f60718");
-  minusInstance = await synthConfig(withoutInstance);
-});
-
-afterAll(() => {
-  for (const s of [base, plusRegion, plusInstance, minusInstance]) s?.cleanup();
+  return raw;
 });
 
 /**
@@ -82,46 +75,59 @@ describe("adding a region", () => {
   });
 });
 
-describe("adding an instance", () => {
-  it("adds its alarm, rule and target and changes only the region's restart policy, DLQ policy, dashboard and alarm-name output", () => {
-    const { added, removed, changed } = diff(base.json, plusInstance.json);
-    expect(removed).toEqual([]);
-    expect(readable(added)).toEqual([
-      "aws_cloudwatch_event_rule.eu-west-1_i-0123456789abcdef9_rule",
-      "aws_cloudwatch_event_target.eu-west-1_i-0123456789abcdef9_target",
-      "aws_cloudwatch_metric_alarm.eu-west-1_i-0123456789abcdef9_cpu-alarm",
-    ]);
-    expect(readable(changed)).toEqual([
-      "aws_cloudwatch_dashboard.eu-west-1_dashboard",
-      "aws_iam_role_policy.eu-west-1_restart-instance_policy",
-      "aws_sqs_queue_policy.eu-west-1_dlq-policy",
-      "output.eu-west-1_cpu-alarm-names",
-    ]);
-  });
+/** What a plan adds or removes with one instance: its alarm, rule and target. */
+function instanceResources(region: string, instanceId: string): string[] {
+  return [
+    `aws_cloudwatch_event_rule.${region}_${instanceId}_rule`,
+    `aws_cloudwatch_event_target.${region}_${instanceId}_target`,
+    `aws_cloudwatch_metric_alarm.${region}_${instanceId}_cpu-alarm`,
+  ];
+}
 
+/** What an instance added or removed changes in its region: everything that lists the region's instances. */
+function regionListings(region: string): string[] {
+  return [
+    `aws_cloudwatch_dashboard.${region}_dashboard`,
+    `aws_iam_role_policy.${region}_restart-instance_policy`,
+    `aws_sqs_queue_policy.${region}_dlq-policy`,
+    `output.${region}_cpu-alarm-names`,
+  ];
+}
+
+const LISTINGS = "changes only the region's restart policy, DLQ policy, dashboard and alarm-name output";
+
+describe.each([
+  {
+    change: "adding",
+    does: `adds its alarm, rule and target and ${LISTINGS}`,
+    after: () => plusInstance,
+    region: "eu-west-1",
+    instance: "i-0123456789abcdef9",
+  },
+  {
+    change: "removing",
+    does: `removes only its alarm, rule and target and ${LISTINGS}`,
+    after: () => minusInstance,
+    region: "us-east-1",
+    instance: "i-0a1b2c3d4e5f60718",
+  },
+])("$change an instance", ({ change, does, after, region, instance }) => {
+  it(does, () => {
+    const { added, removed, changed } = diff(base.json, after().json);
+    // Adding touches nothing removed, removing nothing added; the instance's own three are the rest.
+    const [untouched, own] = change === "adding" ? [removed, added] : [added, removed];
+    expect(untouched).toEqual([]);
+    expect(readable(own)).toEqual(instanceResources(region, instance));
+    expect(readable(changed)).toEqual(regionListings(region));
+  });
+});
+
+describe("adding an instance", () => {
   it("changes the restart policy only by the new instance's ARN", () => {
     const policy = (json: TfJson) =>
       allBlocks(json).find((b) => b.path === "eu-west-1/restart-instance/policy")?.body.policy as string;
     const before = policy(base.json);
     const after = policy(plusInstance.json);
     expect(after.replace(/,"arn:aws:ec2:eu-west-1:[^"]+:instance\/i-0123456789abcdef9"/, "")).toBe(before);
-  });
-});
-
-describe("removing an instance", () => {
-  it("removes only its alarm, rule and target and changes only the region's restart policy, DLQ policy, dashboard and alarm-name output", () => {
-    const { added, removed, changed } = diff(base.json, minusInstance.json);
-    expect(added).toEqual([]);
-    expect(readable(removed)).toEqual([
-      "aws_cloudwatch_event_rule.us-east-1_i-0a1b2c3d4e5f60718_rule",
-      "aws_cloudwatch_event_target.us-east-1_i-0a1b2c3d4e5f60718_target",
-      "aws_cloudwatch_metric_alarm.us-east-1_i-0a1b2c3d4e5f60718_cpu-alarm",
-    ]);
-    expect(readable(changed)).toEqual([
-      "aws_cloudwatch_dashboard.us-east-1_dashboard",
-      "aws_iam_role_policy.us-east-1_restart-instance_policy",
-      "aws_sqs_queue_policy.us-east-1_dlq-policy",
-      "output.us-east-1_cpu-alarm-names",
-    ]);
   });
 });
