@@ -30,25 +30,65 @@ export const RESOLVED_NOTIFICATIONS: InstanceSettings["notifications"] = {
   chatOn: ["restarting", "recovered", "escalated"],
 };
 
+type SshSettings = NonNullable<InstanceSettings["ssh"]>;
+type UrlSettings = NonNullable<InstanceSettings["url"]>;
+
+/** `url` of the fixture instance, its address with DESIGN's defaults; `overrides` change fields. */
+export function resolvedUrl(overrides: Partial<UrlSettings> = {}): UrlSettings {
+  return {
+    address: "https://eu.example.com/health",
+    timeoutSeconds: 10,
+    expectStatus: "200-399",
+    ...overrides,
+  };
+}
+
+/** `ssh` of the fixture instance: handshake mode (no key), outside a VPC. A fresh copy each call. */
+function handshakeSsh(): SshSettings {
+  return {
+    host: "203.0.113.10",
+    port: 22,
+    user: "ec2-user",
+    hostKeySha256: [FIXTURE_FINGERPRINT],
+    mode: "handshake",
+    command: "true",
+    timeoutSeconds: 15,
+    inVpc: false,
+  };
+}
+
+/**
+ * `ssh` of the fixture instance in command mode, run from inside its region's VPC with the key
+ * secret DESIGN §4's example names in `defaults`; `overrides` change fields.
+ */
+export function commandModeSsh(overrides: Partial<SshSettings> = {}): SshSettings {
+  return {
+    ...handshakeSsh(),
+    mode: "command",
+    privateKeySecret: "first-line/ssh-key",
+    inVpc: true,
+    ...overrides,
+  };
+}
+
 export function instanceSettings(overrides: Partial<InstanceSettings> = {}): InstanceSettings {
   return {
     instanceId: "i-0123456789abcdef0",
     region: "eu-west-1",
-    url: { address: "https://eu.example.com/health", timeoutSeconds: 10, expectStatus: "200-399" },
+    url: resolvedUrl(),
     route53: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: 0.5 },
-    ssh: {
-      host: "203.0.113.10",
-      port: 22,
-      user: "ec2-user",
-      hostKeySha256: [FIXTURE_FINGERPRINT],
-      mode: "handshake",
-      command: "true",
-      timeoutSeconds: 15,
-      inVpc: false,
-    },
+    ssh: handshakeSsh(),
     tcp: { host: "203.0.113.10", port: 5432, timeoutSeconds: 5, inVpc: false },
     restart: RESOLVED_RESTART,
     notifications: RESOLVED_NOTIFICATIONS,
     ...overrides,
   };
+}
+
+/**
+ * DESIGN §4's example instance as it resolves (the committed example's first eu-west-1 instance
+ * too): every check but TCP, SSH in command mode inside the region's VPC, every other default.
+ */
+export function designExampleSettings(overrides: Partial<InstanceSettings> = {}): InstanceSettings {
+  return instanceSettings({ ssh: commandModeSsh(), tcp: undefined, ...overrides });
 }

@@ -263,56 +263,67 @@ describe("backend placeholders", () => {
     expect(stacksOf(parseConfig(minimalConfig()))[0]?.backend).toEqual(minimalConfig().backend);
   });
 
-  it("reject a per-region state name that puts two stacks on one state, naming them and the fix", () => {
-    expect(problemsOf(fleetWith({ "backend.key": "first-line/terraform.tfstate" }))).toEqual([
-      'backend.key: "first-line/terraform.tfstate" puts 4 per-region stacks on shared state (first-line-prod-eu-west-1, first-line-prod-us-east-1, first-line-staging-eu-west-1 and 1 more would all use "first-line/terraform.tfstate"); each stack needs its own state: put {stack} in it (e.g. "first-line/{stack}/terraform.tfstate")',
-    ]);
-    expect(problemsOf(fleetWith({ "backend.key": "fl/{region}.tfstate" }))).toEqual([
-      'backend.key: "fl/{region}.tfstate" puts 4 per-region stacks on shared state (first-line-prod-eu-west-1 and first-line-staging-eu-west-1 would all use "fl/eu-west-1.tfstate"); each stack needs its own state: put {stack} in it (e.g. "fl/{stack}.tfstate")',
-    ]);
-  });
-
-  it("reject a per-region state name that would be shared once a region or an account is added", () => {
-    expect(problemsOf(minimalWith({ layout: "per-region", "backend.key": "fl.tfstate" }))).toEqual([
-      'backend.key: "fl.tfstate" has no {stack} or {region}, so a second region would share this stack\'s state; in the per-region layout each stack needs its own state: put {stack} in it (e.g. "{stack}/fl.tfstate")',
-    ]);
-    // No region is in both accounts yet, so no two stacks collide today.
-    const raw = fleetWith({
-      "backend.key": "fl/{region}.tfstate",
-      [`${PROD}.regions.us-east-1`]: undefined,
-      [`${STAGING}.regions.eu-west-1`]: undefined,
-    });
-    expect(problemsOf(raw)).toEqual([
-      'backend.key: "fl/{region}.tfstate" has {region} but no {account}, so the same region in a second account would share its state; add {account}, or put {stack} in it (e.g. "fl/{stack}.tfstate")',
-    ]);
-  });
-
-  it("reject {region} and {account} in the single layout, whose one stack has no one value for them", () => {
-    expect(
-      problemsOf(fleetWith({ layout: "single", "backend.key": "fl/{account}/{region}.tfstate" })),
-    ).toEqual([
-      'backend.key: {account} has no one value in the single layout (its one stack holds every account); use {stack} or a fixed key, or set "layout": "per-region" to give each account x region its own state',
-      'backend.key: {region} has no one value in the single layout (its one stack holds every region); use {stack} or a fixed key, or set "layout": "per-region" to give each region its own state',
-    ]);
-  });
-
-  it("reject {account} without accounts and placeholders they do not know", () => {
-    expect(
-      problemsOf(minimalWith({ layout: "per-region", "backend.key": "fl/{account}/{regoin}.tfstate" })),
-    ).toEqual([
-      'backend.key: {account} needs "accounts"; without accounts, remove it',
-      'backend.key: unknown placeholder {regoin} (did you mean "region"?); the state name may contain {stack}, {account} and {region}',
-    ]);
-  });
-
-  it("reject a cloud workspace name HCP Terraform would refuse once placeholders are filled in", () => {
-    expect(
-      problemsOf(
-        fleetWith({ backend: { type: "cloud", organization: "acme", workspace: "first line {stack}" } }),
-      ),
-    ).toEqual([
-      'backend.workspace: gives "first line first-line-prod-eu-west-1" for stack first-line-prod-eu-west-1, which is not an HCP Terraform workspace name (1-90 letters, digits, - and _)',
-    ]);
+  it.each([
+    {
+      rejects:
+        "a per-region state name that puts two stacks on one state, naming them and the fix: a fixed key",
+      raw: fleetWith({ "backend.key": "first-line/terraform.tfstate" }),
+      problems: [
+        'backend.key: "first-line/terraform.tfstate" puts 4 per-region stacks on shared state (first-line-prod-eu-west-1, first-line-prod-us-east-1, first-line-staging-eu-west-1 and 1 more would all use "first-line/terraform.tfstate"); each stack needs its own state: put {stack} in it (e.g. "first-line/{stack}/terraform.tfstate")',
+      ],
+    },
+    {
+      rejects:
+        "a per-region state name that puts two stacks on one state, naming them and the fix: {region} without {account}",
+      raw: fleetWith({ "backend.key": "fl/{region}.tfstate" }),
+      problems: [
+        'backend.key: "fl/{region}.tfstate" puts 4 per-region stacks on shared state (first-line-prod-eu-west-1 and first-line-staging-eu-west-1 would all use "fl/eu-west-1.tfstate"); each stack needs its own state: put {stack} in it (e.g. "fl/{stack}.tfstate")',
+      ],
+    },
+    {
+      rejects: "a per-region state name that would be shared once a region is added",
+      raw: minimalWith({ layout: "per-region", "backend.key": "fl.tfstate" }),
+      problems: [
+        'backend.key: "fl.tfstate" has no {stack} or {region}, so a second region would share this stack\'s state; in the per-region layout each stack needs its own state: put {stack} in it (e.g. "{stack}/fl.tfstate")',
+      ],
+    },
+    {
+      rejects: "a per-region state name that would be shared once an account is added",
+      // No region is in both accounts yet, so no two stacks collide today.
+      raw: fleetWith({
+        "backend.key": "fl/{region}.tfstate",
+        [`${PROD}.regions.us-east-1`]: undefined,
+        [`${STAGING}.regions.eu-west-1`]: undefined,
+      }),
+      problems: [
+        'backend.key: "fl/{region}.tfstate" has {region} but no {account}, so the same region in a second account would share its state; add {account}, or put {stack} in it (e.g. "fl/{stack}.tfstate")',
+      ],
+    },
+    {
+      rejects: "{region} and {account} in the single layout, whose one stack has no one value for them",
+      raw: fleetWith({ layout: "single", "backend.key": "fl/{account}/{region}.tfstate" }),
+      problems: [
+        'backend.key: {account} has no one value in the single layout (its one stack holds every account); use {stack} or a fixed key, or set "layout": "per-region" to give each account x region its own state',
+        'backend.key: {region} has no one value in the single layout (its one stack holds every region); use {stack} or a fixed key, or set "layout": "per-region" to give each region its own state',
+      ],
+    },
+    {
+      rejects: "{account} without accounts and placeholders they do not know",
+      raw: minimalWith({ layout: "per-region", "backend.key": "fl/{account}/{regoin}.tfstate" }),
+      problems: [
+        'backend.key: {account} needs "accounts"; without accounts, remove it',
+        'backend.key: unknown placeholder {regoin} (did you mean "region"?); the state name may contain {stack}, {account} and {region}',
+      ],
+    },
+    {
+      rejects: "a cloud workspace name HCP Terraform would refuse once placeholders are filled in",
+      raw: fleetWith({ backend: { type: "cloud", organization: "acme", workspace: "first line {stack}" } }),
+      problems: [
+        'backend.workspace: gives "first line first-line-prod-eu-west-1" for stack first-line-prod-eu-west-1, which is not an HCP Terraform workspace name (1-90 letters, digits, - and _)',
+      ],
+    },
+  ])("reject $rejects", ({ raw, problems }) => {
+    expect(problemsOf(raw)).toEqual(problems);
   });
 
   it("are reported with every other problem in one error", () => {

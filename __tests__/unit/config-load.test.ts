@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ConfigError, loadConfig, loadRawConfig } from "../../stacks/config";
+import { thrownBy } from "../../testkit/thrown";
 import { configWith, minimalConfig } from "../fixtures/config/helpers";
 
 /** A valid config whose stack name tells which source it came from. */
@@ -15,16 +16,6 @@ function cdktfJson(firstLine?: unknown): string {
     app: "npx tsx main.ts",
     context: firstLine === undefined ? {} : { firstLine },
   });
-}
-
-function errorOf(action: () => unknown): ConfigError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
 }
 
 describe("loading the configuration", () => {
@@ -114,7 +105,9 @@ describe("loading the configuration", () => {
   it("names the missing FIRST_LINE_CONFIG file, its full path and the fix", () => {
     write("cdktf.json", cdktfJson(configNamed("unused")));
 
-    const error = errorOf(() => loadConfig({ cwd: dir, env: { FIRST_LINE_CONFIG: "missing.json" } }));
+    const error = thrownBy(ConfigError, () =>
+      loadConfig({ cwd: dir, env: { FIRST_LINE_CONFIG: "missing.json" } }),
+    );
 
     expect(error.problems).toEqual([
       `FIRST_LINE_CONFIG=missing.json (${path.join(dir, "missing.json")}): cannot be read: file not found; point FIRST_LINE_CONFIG at a JSON configuration file, or unset it to use context.firstLine of cdktf.json`,
@@ -125,7 +118,9 @@ describe("loading the configuration", () => {
   it("names a FIRST_LINE_CONFIG file that is not JSON", () => {
     write("broken.json", "{ stackName: ");
 
-    const error = errorOf(() => loadConfig({ cwd: dir, env: { FIRST_LINE_CONFIG: "broken.json" } }));
+    const error = thrownBy(ConfigError, () =>
+      loadConfig({ cwd: dir, env: { FIRST_LINE_CONFIG: "broken.json" } }),
+    );
 
     expect(error.problems).toHaveLength(1);
     const prefix = `FIRST_LINE_CONFIG=broken.json (${path.join(dir, "broken.json")}): not valid JSON: `;
@@ -133,7 +128,7 @@ describe("loading the configuration", () => {
   });
 
   it("explains both ways to configure when there is no cdktf.json and no FIRST_LINE_CONFIG", () => {
-    const error = errorOf(() => loadConfig({ cwd: dir, env: {} }));
+    const error = thrownBy(ConfigError, () => loadConfig({ cwd: dir, env: {} }));
 
     expect(error.problems).toEqual([
       `cdktf.json (${path.join(dir, "cdktf.json")}): cannot be read: file not found; run from the project directory, or set FIRST_LINE_CONFIG to a JSON configuration file`,
@@ -143,7 +138,7 @@ describe("loading the configuration", () => {
   it("explains a cdktf.json without context.firstLine", () => {
     write("cdktf.json", cdktfJson());
 
-    const error = errorOf(() => loadConfig({ cwd: dir, env: {} }));
+    const error = thrownBy(ConfigError, () => loadConfig({ cwd: dir, env: {} }));
 
     expect(error.problems).toEqual([
       `cdktf.json (${path.join(dir, "cdktf.json")}): has no context.firstLine; add the configuration there or set FIRST_LINE_CONFIG to a JSON configuration file`,
@@ -151,7 +146,7 @@ describe("loading the configuration", () => {
   });
 
   it("rejects a CDKTF_CONTEXT_JSON that is not JSON", () => {
-    const error = errorOf(() => loadConfig({ cwd: dir, env: { CDKTF_CONTEXT_JSON: "{nope" } }));
+    const error = thrownBy(ConfigError, () => loadConfig({ cwd: dir, env: { CDKTF_CONTEXT_JSON: "{nope" } }));
 
     expect(error.problems[0]).toMatch(
       /^CDKTF_CONTEXT_JSON: not valid JSON: .*; unset it or let the cdktf CLI set it$/,
@@ -161,7 +156,9 @@ describe("loading the configuration", () => {
   it("validates what it loads and names the source in the error", () => {
     write("bad.json", JSON.stringify(configWith({ stackName: "Bad Name" }, minimalConfig())));
 
-    const error = errorOf(() => loadConfig({ cwd: dir, env: { FIRST_LINE_CONFIG: "bad.json" } }));
+    const error = thrownBy(ConfigError, () =>
+      loadConfig({ cwd: dir, env: { FIRST_LINE_CONFIG: "bad.json" } }),
+    );
 
     expect(error.message.split("\n")).toEqual([
       "Invalid first-line configuration (FIRST_LINE_CONFIG=bad.json): 1 problem; fix it and run again:",

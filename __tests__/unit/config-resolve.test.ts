@@ -1,10 +1,23 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseConfig, type ResolvedConfig, type ResolvedInstance } from "../../stacks/config";
-import { RESOLVED_NOTIFICATIONS, RESOLVED_RESTART } from "../../testkit/fixtures";
+import type { InstanceSettings } from "../../contract/workflow";
+import {
+  BUILTIN_DEFAULTS,
+  parseConfig,
+  type ResolvedConfig,
+  type ResolvedInstance,
+} from "../../stacks/config";
+import {
+  commandModeSsh,
+  designExampleSettings,
+  FIXTURE_FINGERPRINT,
+  RESOLVED_NOTIFICATIONS,
+  RESOLVED_RESTART,
+  resolvedUrl,
+} from "../../testkit/fixtures";
 import { configWith, exampleConfig, minimalConfig, problemsOf } from "../fixtures/config/helpers";
 
-const FINGERPRINT_A = "SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw";
+const FINGERPRINT_A = FIXTURE_FINGERPRINT;
 const FINGERPRINT_B = "SHA256:ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs";
 const FINGERPRINT_C = "SHA256:PiPoFgA5WUoziU9lZOGxNIu9egCI1CxKy3PurtWcAJ0";
 
@@ -19,14 +32,13 @@ function resolveMinimal(changes: Readonly<Record<string, unknown>>): ResolvedIns
   return instanceOf(parseConfig(configWith(changes, minimalConfig())), "eu-west-1");
 }
 
-const DEFAULT_ALARM = {
-  statistic: "Average",
-  threshold: 99,
-  periodSeconds: 300,
-  evaluationPeriods: 2,
-  datapointsToAlarm: 2,
-  treatMissingData: "missing",
-};
+/**
+ * An instance of an enabled region with no alarm override: the built-in alarm (the merge cases
+ * below pin its DESIGN values) and the region's log retention.
+ */
+function withBuiltinAlarm(settings: InstanceSettings, retentionDays: number): ResolvedInstance {
+  return { settings, alarm: BUILTIN_DEFAULTS.alarm, logs: { retentionDays }, enabled: true };
+}
 
 describe("the example configuration", () => {
   const config = parseConfig(exampleConfig());
@@ -55,31 +67,12 @@ describe("the example configuration", () => {
   });
 
   it("resolves the VPC instance with URL, Route 53 and command-mode SSH checks to exact settings", () => {
-    expect(instanceOf(config, "eu-west-1", 0)).toEqual({
-      settings: {
-        instanceId: "i-0123456789abcdef0",
-        region: "eu-west-1",
-        url: { address: "https://eu.example.com/health", timeoutSeconds: 10, expectStatus: "200-399" },
-        route53: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: 0.5 },
-        ssh: {
-          host: "203.0.113.10",
-          port: 22,
-          user: "ec2-user",
-          hostKeySha256: [FINGERPRINT_A],
-          mode: "command",
-          privateKeySecret: "first-line/ssh-key",
-          command: "systemctl is-active nginx",
-          timeoutSeconds: 15,
-          inVpc: true,
-        },
-        restart: RESOLVED_RESTART,
-        // The first release's keys and no chatOn: chat hears recoveries only, as it did.
-        notifications: { ...RESOLVED_NOTIFICATIONS, chatOn: ["recovered"] },
-      },
-      alarm: DEFAULT_ALARM,
-      logs: { retentionDays: 90 },
-      enabled: true,
+    const settings = designExampleSettings({
+      ssh: commandModeSsh({ command: "systemctl is-active nginx" }),
+      // The first release's keys and no chatOn: chat hears recoveries only, as it did.
+      notifications: { ...RESOLVED_NOTIFICATIONS, chatOn: ["recovered"] },
     });
+    expect(instanceOf(config, "eu-west-1", 0)).toEqual(withBuiltinAlarm(settings, 90));
   });
 
   it("gives the URL-object instance its own URL and alarm overrides and no other check", () => {
@@ -90,7 +83,7 @@ describe("the example configuration", () => {
       expectStatus: "200,204",
       expectBody: "ok",
     });
-    expect(instance.alarm).toEqual({ ...DEFAULT_ALARM, threshold: 95, periodSeconds: 60 });
+    expect(instance.alarm).toEqual({ ...BUILTIN_DEFAULTS.alarm, threshold: 95, periodSeconds: 60 });
     expect(Object.keys(instance.settings)).toEqual([
       "instanceId",
       "region",
@@ -104,12 +97,10 @@ describe("the example configuration", () => {
     for (const index of [0, 1]) {
       const { settings } = instanceOf(config, "us-east-1", index);
       expect(settings.restart).toEqual({
+        ...RESOLVED_RESTART,
         method: "stop-start",
-        settleSeconds: 90,
-        pollSeconds: 15,
         maxWaitSeconds: 900,
         maxPolls: 60,
-        cooldownMinutes: 30,
       });
       expect(settings.notifications.escalation.priority).toBe("P1");
     }
@@ -154,51 +145,59 @@ describe("the example configuration", () => {
   });
 });
 
+/** One field of a settings block: a distinct valid value at defaults, region and instance, and its built-in value. */
+interface MergeCase {
+  readonly block: string;
+  readonly field: string;
+  readonly values: Triple;
+  readonly builtin: unknown;
+  readonly read: (instance: ResolvedInstance) => unknown;
+}
+
+type Triple = readonly [unknown, unknown, unknown];
+
+/** A case of a block only the stack reads, `alarm` or `logs`: read from the resolved instance itself. */
+function stackCase<B extends "alarm" | "logs">(
+  block: B,
+  field: keyof ResolvedInstance[B] & string,
+  values: Triple,
+  builtin: unknown,
+): MergeCase {
+  return { block, field, values, builtin, read: (i) => (i[block] as Record<string, unknown>)[field] };
+}
+
+type InputBlock = "restart" | "url" | "route53" | "ssh";
+
+/** A case of a block the workflow input carries: read from the instance's settings. */
+function inputCase<B extends InputBlock>(
+  block: B,
+  field: keyof NonNullable<InstanceSettings[B]> & string,
+  values: Triple,
+  builtin: unknown,
+): MergeCase {
+  return {
+    block,
+    field,
+    values,
+    builtin,
+    read: (i) => (i.settings[block] as Record<string, unknown> | undefined)?.[field],
+  };
+}
+
 describe("merging instance > region > defaults > built-in", () => {
-  // One field per settings block, with a distinct valid value at each level.
-  const cases = [
-    {
-      block: "alarm",
-      field: "threshold",
-      values: [90, 80, 70],
-      builtin: 99,
-      read: (i: ResolvedInstance) => i.alarm.threshold,
-    },
-    {
-      block: "restart",
-      field: "settleSeconds",
-      values: [60, 45, 30],
-      builtin: 90,
-      read: (i: ResolvedInstance) => i.settings.restart.settleSeconds,
-    },
-    {
-      block: "url",
-      field: "timeoutSeconds",
-      values: [20, 15, 5],
-      builtin: 10,
-      read: (i: ResolvedInstance) => i.settings.url?.timeoutSeconds,
-    },
-    {
-      block: "route53",
-      field: "minHealthyShare",
-      values: [0.6, 0.7, 1],
-      builtin: 0.5,
-      read: (i: ResolvedInstance) => i.settings.route53?.minHealthyShare,
-    },
-    {
-      block: "ssh",
-      field: "port",
-      values: [2200, 2201, 2202],
-      builtin: 22,
-      read: (i: ResolvedInstance) => i.settings.ssh?.port,
-    },
-    {
-      block: "logs",
-      field: "retentionDays",
-      values: [7, 14, 60],
-      builtin: 30,
-      read: (i: ResolvedInstance) => i.logs.retentionDays,
-    },
+  // A field of every settings block (and the alarm's fields but datapointsToAlarm, which
+  // evaluationPeriods bounds), with a distinct valid value at each level.
+  const cases: readonly MergeCase[] = [
+    stackCase("alarm", "threshold", [90, 80, 70], 99),
+    stackCase("alarm", "statistic", ["Maximum", "Minimum", "Sum"], "Average"),
+    stackCase("alarm", "periodSeconds", [60, 120, 600], 300),
+    stackCase("alarm", "evaluationPeriods", [3, 4, 5], 2),
+    stackCase("alarm", "treatMissingData", ["ignore", "breaching", "notBreaching"], "missing"),
+    inputCase("restart", "settleSeconds", [60, 45, 30], 90),
+    inputCase("url", "timeoutSeconds", [20, 15, 5], 10),
+    inputCase("route53", "minHealthyShare", [0.6, 0.7, 1], 0.5),
+    inputCase("ssh", "port", [2200, 2201, 2202], 22),
+    stackCase("logs", "retentionDays", [7, 14, 60], 30),
     {
       block: "notifications",
       field: "opsgeniePriority",
@@ -206,7 +205,7 @@ describe("merging instance > region > defaults > built-in", () => {
       builtin: "P2",
       read: (i: ResolvedInstance) => i.settings.notifications.escalation.priority,
     },
-  ] as const;
+  ];
 
   const instancePath = "regions.eu-west-1.instances.0";
   const withAllChecks = () => ({
@@ -280,11 +279,7 @@ describe("merging instance > region > defaults > built-in", () => {
 describe("instance URL", () => {
   it("takes a bare address string with the merged URL settings", () => {
     const instance = resolveMinimal({ "defaults.url.expectStatus": "200" });
-    expect(instance.settings.url).toEqual({
-      address: "https://eu.example.com/health",
-      timeoutSeconds: 10,
-      expectStatus: "200",
-    });
+    expect(instance.settings.url).toEqual(resolvedUrl({ expectStatus: "200" }));
   });
 
   it("takes an object whose settings override the region's", () => {
@@ -292,12 +287,9 @@ describe("instance URL", () => {
       "regions.eu-west-1.url": { timeoutSeconds: 30, expectBody: "region" },
       "regions.eu-west-1.instances.0.url": { address: "http://10.0.0.5:8080/ping", expectBody: "pong" },
     });
-    expect(instance.settings.url).toEqual({
-      address: "http://10.0.0.5:8080/ping",
-      timeoutSeconds: 30,
-      expectStatus: "200-399",
-      expectBody: "pong",
-    });
+    expect(instance.settings.url).toEqual(
+      resolvedUrl({ address: "http://10.0.0.5:8080/ping", timeoutSeconds: 30, expectBody: "pong" }),
+    );
   });
 });
 
@@ -416,29 +408,6 @@ describe("the DESIGN §4 example, verbatim", () => {
 
     expect(config.regions.map((r) => r.name)).toEqual(["eu-west-1"]);
     expect(config.regions[0]?.logs).toEqual({ retentionDays: 30 });
-    expect(instanceOf(config, "eu-west-1")).toEqual({
-      settings: {
-        instanceId: "i-0123456789abcdef0",
-        region: "eu-west-1",
-        url: { address: "https://eu.example.com/health", timeoutSeconds: 10, expectStatus: "200-399" },
-        route53: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: 0.5 },
-        ssh: {
-          host: "203.0.113.10",
-          port: 22,
-          user: "ec2-user",
-          hostKeySha256: [FINGERPRINT_A],
-          mode: "command",
-          privateKeySecret: "first-line/ssh-key",
-          command: "true",
-          timeoutSeconds: 15,
-          inVpc: true,
-        },
-        restart: RESOLVED_RESTART,
-        notifications: RESOLVED_NOTIFICATIONS,
-      },
-      alarm: DEFAULT_ALARM,
-      logs: { retentionDays: 30 },
-      enabled: true,
-    });
+    expect(instanceOf(config, "eu-west-1")).toEqual(withBuiltinAlarm(designExampleSettings(), 30));
   });
 });

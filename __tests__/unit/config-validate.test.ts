@@ -324,8 +324,32 @@ describe("identifiers and addresses", () => {
   });
 });
 
+/** A value the schema rejects at a dotted path, and the message it gives (after the path). */
+type Rejection = readonly [path: string, value: unknown, message: string];
+
+/** A whole-number field's value just below its least value. */
+function belowMin(path: string, min: number): Rejection {
+  return [path, min - 1, `must be at least ${min}, got ${min - 1}`];
+}
+
+/** A whole-number field's value just above its greatest value. */
+function aboveMax(path: string, max: number): Rejection {
+  return [path, max + 1, `must be at most ${max}, got ${max + 1}`];
+}
+
+const STATISTICS = '"Average", "Maximum", "Minimum", "Sum", "SampleCount"';
+
+/** An expectStatus value that is no status list. */
+function notStatusList(status: string): Rejection {
+  return [
+    "defaults.url.expectStatus",
+    status,
+    `${JSON.stringify(status)} is not a status list (codes 100-599 and ranges, e.g. "200-399" or "200,204,300-302")`,
+  ];
+}
+
 describe("numbers and choices", () => {
-  it.each([
+  it.each<Rejection>([
     ["defaults.alarm.threshold", 100.5, "100.5 is not a CPU percentage from 0 to 100"],
     ["defaults.alarm.threshold", -1, "-1 is not a CPU percentage from 0 to 100"],
     [
@@ -334,17 +358,13 @@ describe("numbers and choices", () => {
       "45 is not a CloudWatch alarm period (10, 30 or a multiple of 60 up to 86400)",
     ],
     ["defaults.alarm.periodSeconds", "300", 'expected a whole number, got "300"'],
-    ["defaults.alarm.evaluationPeriods", 0, "must be at least 1, got 0"],
-    ["defaults.alarm.evaluationPeriods", 101, "must be at most 100, got 101"],
-    [
-      "defaults.alarm.statistic",
-      "avg",
-      'expected one of "Average", "Maximum", "Minimum", "Sum", "SampleCount", got "avg"',
-    ],
+    belowMin("defaults.alarm.evaluationPeriods", 1),
+    aboveMax("defaults.alarm.evaluationPeriods", 100),
+    ["defaults.alarm.statistic", "avg", `expected one of ${STATISTICS}, got "avg"`],
     [
       "defaults.alarm.statistic",
       "Maximun",
-      'expected one of "Average", "Maximum", "Minimum", "Sum", "SampleCount", got "Maximun" (did you mean "Maximum"?)',
+      `expected one of ${STATISTICS}, got "Maximun" (did you mean "Maximum"?)`,
     ],
     [
       "defaults.alarm.treatMissingData",
@@ -352,34 +372,22 @@ describe("numbers and choices", () => {
       'expected one of "missing", "ignore", "breaching", "notBreaching", got "NotBreaching" (did you mean "notBreaching"?)',
     ],
     ["defaults.restart.method", "restart", 'expected one of "reboot", "stop-start", got "restart"'],
-    ["defaults.restart.settleSeconds", 3601, "must be at most 3600, got 3601"],
-    ["defaults.restart.pollSeconds", 4, "must be at least 5, got 4"],
+    aboveMax("defaults.restart.settleSeconds", 3600),
+    belowMin("defaults.restart.pollSeconds", 5),
     ["defaults.restart.pollSeconds", 15.5, "expected a whole number, got 15.5"],
-    ["defaults.restart.maxWaitSeconds", 29, "must be at least 30, got 29"],
-    ["defaults.restart.cooldownMinutes", 1441, "must be at most 1440, got 1441"],
-    ["defaults.url.timeoutSeconds", 61, "must be at most 60, got 61"],
-    [
-      "defaults.url.expectStatus",
-      "200-",
-      '"200-" is not a status list (codes 100-599 and ranges, e.g. "200-399" or "200,204,300-302")',
-    ],
-    [
-      "defaults.url.expectStatus",
-      "600",
-      '"600" is not a status list (codes 100-599 and ranges, e.g. "200-399" or "200,204,300-302")',
-    ],
-    [
-      "defaults.url.expectStatus",
-      "399-200",
-      '"399-200" is not a status list (codes 100-599 and ranges, e.g. "200-399" or "200,204,300-302")',
-    ],
+    belowMin("defaults.restart.maxWaitSeconds", 30),
+    aboveMax("defaults.restart.cooldownMinutes", 1440),
+    aboveMax("defaults.url.timeoutSeconds", 60),
+    notStatusList("200-"),
+    notStatusList("600"),
+    notStatusList("399-200"),
     ["defaults.route53.minHealthyShare", 0, "0 is not a share of checkers (more than 0, at most 1)"],
     ["defaults.route53.minHealthyShare", 1.5, "1.5 is not a share of checkers (more than 0, at most 1)"],
-    ["defaults.ssh.port", 65536, "must be at most 65535, got 65536"],
-    ["defaults.ssh.port", 0, "must be at least 1, got 0"],
+    aboveMax("defaults.ssh.port", 65535),
+    belowMin("defaults.ssh.port", 1),
     ["defaults.ssh.user", "", "must not be empty"],
     ["defaults.ssh.mode", "password", 'expected one of "handshake", "command", got "password"'],
-    ["defaults.ssh.timeoutSeconds", 0, "must be at least 1, got 0"],
+    belowMin("defaults.ssh.timeoutSeconds", 1),
     ["defaults.ssh.command", "", "must not be empty"],
     [
       "defaults.logs.retentionDays",

@@ -1,38 +1,28 @@
 import { findRegion, regionWorkflow } from "../../scripts/lib/region-workflow";
 import { resolveRequest, UsageError } from "../../scripts/lib/simulate";
 import { parseConfig } from "../../stacks/config";
+import { thrownBy } from "../../testkit/thrown";
 import { exampleConfig, fleetConfig } from "../fixtures/config/helpers";
 
 const example = parseConfig(exampleConfig());
 const fleet = parseConfig(fleetConfig());
 
-/** The UsageError `find` throws; fails the test when it returns. */
-function choiceError(find: () => unknown): UsageError {
-  try {
-    find();
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  throw new Error("expected a UsageError");
-}
-
 describe("finding a region", () => {
   it("finds it by name without accounts, and lists the region names for an unknown one", () => {
     expect(findRegion(example, "us-east-1").key).toBe("us-east-1");
-    const error = choiceError(() => findRegion(example, "eu-west-2"));
+    const error = thrownBy(UsageError, () => findRegion(example, "eu-west-2"));
     expect(error.message).toBe('unknown region "eu-west-2"');
     expect(error.choices).toEqual(["ap-southeast-2", "eu-west-1", "us-east-1"]);
   });
 
   it("refuses an account when the configuration has none", () => {
-    expect(choiceError(() => findRegion(example, "eu-west-1", "prod")).message).toBe(
+    expect(thrownBy(UsageError, () => findRegion(example, "eu-west-1", "prod")).message).toBe(
       'the configuration has no accounts; leave out the account ("prod")',
     );
   });
 
   it("refuses a region two accounts deploy unless the account is named, listing both", () => {
-    const error = choiceError(() => findRegion(fleet, "eu-west-1"));
+    const error = thrownBy(UsageError, () => findRegion(fleet, "eu-west-1"));
     expect(error.message).toBe('region "eu-west-1" is in 2 accounts; name the account');
     expect(error.choices).toEqual([
       "--account prod --region eu-west-1",
@@ -48,7 +38,7 @@ describe("finding a region", () => {
   });
 
   it("lists every account's regions when the account has no such region", () => {
-    const error = choiceError(() => findRegion(fleet, "ap-southeast-2", "prod"));
+    const error = thrownBy(UsageError, () => findRegion(fleet, "ap-southeast-2", "prod"));
     expect(error.message).toBe('no region "ap-southeast-2" in account "prod"');
     expect(error.choices).toHaveLength(4);
   });

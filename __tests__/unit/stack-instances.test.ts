@@ -7,7 +7,7 @@ import { synthesize } from "../../main";
 import { ConfigError } from "../../stacks/config";
 import { INPUT_TEMPLATE_MAX_LENGTH } from "../../stacks/regional-first-line";
 import { terraformLiteralValue } from "../../stacks/terraform-literal";
-import { RESOLVED_NOTIFICATIONS, RESOLVED_RESTART } from "../../testkit/fixtures";
+import { designExampleSettings, resolvedUrl } from "../../testkit/fixtures";
 import {
   placeholdersOf,
   renderInputTemplate,
@@ -182,27 +182,8 @@ describe("per-instance rule target", () => {
 
   it("renders, once EventBridge fills the placeholders, to the workflow input with the instance's resolved settings", () => {
     const template = templateAt(example.json, "eu-west-1/i-0123456789abcdef0");
-    const expected: InstanceSettings = {
-      instanceId: "i-0123456789abcdef0",
-      region: "eu-west-1",
-      url: { address: "https://eu.example.com/health", timeoutSeconds: 10, expectStatus: "200-399" },
-      route53: { healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789", minHealthyShare: 0.5 },
-      ssh: {
-        host: "203.0.113.10",
-        port: 22,
-        user: "ec2-user",
-        hostKeySha256: ["SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw"],
-        mode: "command",
-        privateKeySecret: "first-line/ssh-key",
-        command: "true",
-        timeoutSeconds: 15,
-        inVpc: true,
-      },
-      restart: RESOLVED_RESTART,
-      notifications: RESOLVED_NOTIFICATIONS,
-    };
     expect(renderTemplate(template, ALARM_VALUES)).toEqual({
-      instance: expected,
+      instance: designExampleSettings(),
       alarm: { name: ALARM_VALUES.alarmName, arn: ALARM_VALUES.alarmArn, time: ALARM_VALUES.time },
     });
   });
@@ -242,12 +223,9 @@ describe("per-instance rule target", () => {
     const template = templateAt(layered.json, "us-east-1/i-0a1b2c3d4e5f60718");
     expect(template).not.toContain("<title>");
     const rendered = renderTemplate(template, ALARM_VALUES) as { instance: InstanceSettings };
-    expect(rendered.instance.url).toEqual({
-      address: "https://us.example.com/status",
-      timeoutSeconds: 10,
-      expectStatus: "200-399",
-      expectBody: "<title>OK</title>",
-    });
+    expect(rendered.instance.url).toEqual(
+      resolvedUrl({ address: "https://us.example.com/status", expectBody: "<title>OK</title>" }),
+    );
   });
 
   it("has one target per rule, each on its own instance's rule", () => {

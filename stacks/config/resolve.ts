@@ -1,5 +1,6 @@
 import { ALL_CHECKS } from "../../contract/checks";
-import { maxPolls, type RestartSettings } from "../../contract/restart";
+import type { Shape } from "../../contract/fields";
+import { maxPolls, type RESTART_SETTINGS, type RestartSettings } from "../../contract/restart";
 import type { InstanceSettings } from "../../contract/workflow";
 import { regionKey } from "../naming";
 import { KMS_DEFAULTS, type KmsSettings } from "./blocks";
@@ -25,28 +26,30 @@ export const DEFAULT_STACK_NAME = "first-line";
 
 type Defaults = NonNullable<RawConfig["defaults"]>;
 
-function resolveRestart(defaults: Defaults, region: RawRegion, instance: RawInstance): RestartSettings {
-  const merged = overlay(BUILTIN_DEFAULTS.restart, defaults.restart, region.restart, instance.restart);
-  return {
-    method: merged.method,
-    settleSeconds: merged.settleSeconds,
-    pollSeconds: merged.pollSeconds,
-    maxWaitSeconds: merged.maxWaitSeconds,
-    maxPolls: maxPolls(merged),
-    cooldownMinutes: merged.cooldownMinutes,
-  };
+/** The settings blocks that merge as they are, each as it resolves. */
+interface MergedBlocks {
+  readonly alarm: AlarmSettings;
+  readonly restart: Shape<typeof RESTART_SETTINGS>;
+  readonly logs: LogSettings;
 }
 
-function resolveAlarm(defaults: Defaults, region: RawRegion, instance: RawInstance): AlarmSettings {
-  const merged = overlay(BUILTIN_DEFAULTS.alarm, defaults.alarm, region.alarm, instance.alarm);
-  return {
-    statistic: merged.statistic,
-    threshold: merged.threshold,
-    periodSeconds: merged.periodSeconds,
-    evaluationPeriods: merged.evaluationPeriods,
-    datapointsToAlarm: merged.datapointsToAlarm,
-    treatMissingData: merged.treatMissingData,
-  };
+/**
+ * Block `name` merged built-in < defaults < region < instance (as many `levels` as given), field
+ * by field: exactly the built-in block's fields, in its order (the order deployed inputs carry).
+ */
+function mergedBlock<K extends keyof MergedBlocks>(
+  name: K,
+  levels: readonly { readonly [B in K]?: unknown }[],
+): MergedBlocks[K] {
+  const builtin: MergedBlocks[K] = BUILTIN_DEFAULTS[name];
+  const merged = overlay<Record<string, unknown>>({ ...builtin }, ...levels.map((level) => level[name]));
+  return Object.fromEntries(Object.keys(builtin).map((key) => [key, merged[key]])) as MergedBlocks[K];
+}
+
+function resolveRestart(levels: readonly [Defaults, RawRegion, RawInstance]): RestartSettings {
+  const { cooldownMinutes, ...wait } = mergedBlock("restart", levels);
+  // maxPolls sits before cooldownMinutes, where every deployed input template has it.
+  return { ...wait, maxPolls: maxPolls(wait), cooldownMinutes };
 }
 
 function resolveInstance(
@@ -66,16 +69,13 @@ function resolveInstance(
     instanceId: instance.instanceId,
     region: regionName,
     ...checks,
-    restart: resolveRestart(defaults, region, instance),
+    restart: resolveRestart(levels),
     notifications: resolveNotifications(levels.map((level) => level.notifications)),
   } as InstanceSettings;
-  const logs: LogSettings = {
-    retentionDays: overlay(BUILTIN_DEFAULTS.logs, defaults.logs, region.logs, instance.logs).retentionDays,
-  };
   // Nearer level wins, as for every setting: an instance may stay on in a disabled region.
   const enabled =
     [instance.enabled, region.enabled].find((v): v is boolean => typeof v === "boolean") ?? true;
-  return { settings, alarm: resolveAlarm(defaults, region, instance), logs, enabled };
+  return { settings, alarm: mergedBlock("alarm", levels), logs: mergedBlock("logs", levels), enabled };
 }
 
 function resolveRegion(
@@ -99,7 +99,7 @@ function resolveRegion(
             securityGroupIds: [...region.vpc.securityGroupIds],
           },
         }),
-    logs: { retentionDays: overlay(BUILTIN_DEFAULTS.logs, defaults.logs, region.logs).retentionDays },
+    logs: mergedBlock("logs", [defaults, region]),
     kms: overlay<KmsSettings>(KMS_DEFAULTS, defaults.kms, region.kms),
     instances: region.instances.map((instance) => resolveInstance(defaults, name, region, instance)),
   };

@@ -36,30 +36,6 @@ function sets(block: Fields | undefined, ...fields: string[]): boolean {
 }
 
 /**
- * Checks the merged view of `name` at each level that changes one of `fields`, so a conflict is
- * reported once, where it is introduced, rather than once per instance that inherits it.
- */
-function checkAtLevel(
-  name: "alarm" | "restart",
-  fields: readonly [string, string],
-  merged: Fields,
-  level: Level,
-  test: (merged: Fields) => string | undefined,
-  problems: string[],
-): Fields {
-  const own = block(level, name);
-  const next = overlay(merged, own);
-  if (sets(own, ...fields)) {
-    const message = test(next);
-    if (message !== undefined) {
-      const field = own?.[fields[0]] !== undefined ? fields[0] : fields[1];
-      problems.push(problemAt([...level.path, name, field], message));
-    }
-  }
-  return next;
-}
-
-/**
  * Narrows to a value the schema accepts; a value it rejects is already reported there, and
  * comparing it again would only add a second, confusing line.
  */
@@ -77,6 +53,42 @@ function restartConflict(restart: Fields): string | undefined {
   const { maxWaitSeconds: maxWait, pollSeconds: poll } = restart;
   if (!wholeIn(maxWait, 30, 3600) || !wholeIn(poll, 5, 300)) return undefined;
   return restartProblem({ maxWaitSeconds: maxWait, pollSeconds: poll });
+}
+
+/**
+ * The blocks with a rule between two of their fields; a conflict is reported at the first of
+ * `fields` the level sets.
+ */
+const BLOCK_CONFLICTS = [
+  { name: "alarm", fields: ["datapointsToAlarm", "evaluationPeriods"], test: alarmConflict },
+  { name: "restart", fields: ["maxWaitSeconds", "pollSeconds"], test: restartConflict },
+] as const;
+
+/** Each of BLOCK_CONFLICTS' blocks as merged down to some level. */
+type MergedConflictBlocks = readonly Fields[];
+
+/**
+ * Checks the merged view of each BLOCK_CONFLICTS block at a level that changes one of its
+ * fields, so a conflict is reported once, where it is introduced, rather than once per instance
+ * that inherits it. Returns the blocks merged down to `level`.
+ */
+function checkConflictsAt(
+  merged: MergedConflictBlocks,
+  level: Level,
+  problems: string[],
+): MergedConflictBlocks {
+  return BLOCK_CONFLICTS.map(({ name, fields, test }, i) => {
+    const own = block(level, name);
+    const next = overlay(merged[i] ?? {}, own);
+    if (sets(own, ...fields)) {
+      const message = test(next);
+      if (message !== undefined) {
+        const field = own?.[fields[0]] !== undefined ? fields[0] : fields[1];
+        problems.push(problemAt([...level.path, name, field], message));
+      }
+    }
+    return next;
+  });
 }
 
 /**
@@ -191,22 +203,8 @@ export function crossFieldProblems(raw: unknown): string[] {
 
   const defaults: Level = { path: ["defaults"], node: isRecord(raw.defaults) ? raw.defaults : {} };
   mixedNotificationForms(defaults, problems);
-  const alarmAtDefaults = checkAtLevel(
-    "alarm",
-    ["datapointsToAlarm", "evaluationPeriods"],
-    { ...BUILTIN_DEFAULTS.alarm },
-    defaults,
-    alarmConflict,
-    problems,
-  );
-  const restartAtDefaults = checkAtLevel(
-    "restart",
-    ["maxWaitSeconds", "pollSeconds"],
-    { ...BUILTIN_DEFAULTS.restart },
-    defaults,
-    restartConflict,
-    problems,
-  );
+  const builtins = BLOCK_CONFLICTS.map(({ name }) => ({ ...BUILTIN_DEFAULTS[name] }));
+  const atDefaults = checkConflictsAt(builtins, defaults, problems);
 
   problems.push(...duplicateSubscriptionProblems(raw));
 
@@ -229,22 +227,7 @@ export function crossFieldProblems(raw: unknown): string[] {
     mixedNotificationForms(region, problems);
     const topicProblem = operatorTopicProblem(regionName, region);
     if (topicProblem !== undefined) problems.push(topicProblem);
-    const alarmAtRegion = checkAtLevel(
-      "alarm",
-      ["datapointsToAlarm", "evaluationPeriods"],
-      alarmAtDefaults,
-      region,
-      alarmConflict,
-      problems,
-    );
-    const restartAtRegion = checkAtLevel(
-      "restart",
-      ["maxWaitSeconds", "pollSeconds"],
-      restartAtDefaults,
-      region,
-      restartConflict,
-      problems,
-    );
+    const atRegion = checkConflictsAt(atDefaults, region, problems);
 
     const instances = Array.isArray(regionNode.instances) ? regionNode.instances : [];
     instances.forEach((instanceNode: unknown, index) => {
@@ -277,22 +260,7 @@ export function crossFieldProblems(raw: unknown): string[] {
         }
       }
 
-      checkAtLevel(
-        "alarm",
-        ["datapointsToAlarm", "evaluationPeriods"],
-        alarmAtRegion,
-        instance,
-        alarmConflict,
-        problems,
-      );
-      checkAtLevel(
-        "restart",
-        ["maxWaitSeconds", "pollSeconds"],
-        restartAtRegion,
-        instance,
-        restartConflict,
-        problems,
-      );
+      checkConflictsAt(atRegion, instance, problems);
 
       const levels = [defaults, region, instance];
       for (const check of ALL_CHECKS) {
