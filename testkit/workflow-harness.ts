@@ -295,6 +295,18 @@ export type InstanceStatus =
 
 /** running + ok + ok: what the workflow waits for after a restart. */
 export const BACK_ONLINE: InstanceStatus = { state: "running", instanceStatus: "ok", systemStatus: "ok" };
+/** Running but its status checks not yet passed: on the way back, not back. */
+export const INITIALIZING: InstanceStatus = {
+  state: "running",
+  instanceStatus: "initializing",
+  systemStatus: "ok",
+};
+/** Running with a failing instance status check: never back while it lasts. */
+export const IMPAIRED: InstanceStatus = { state: "running", instanceStatus: "impaired", systemStatus: "ok" };
+/** The states a stop-start passes through before the instance runs again. */
+export const STOPPING: InstanceStatus = { state: "stopping" };
+export const STOPPED: InstanceStatus = { state: "stopped" };
+export const PENDING: InstanceStatus = { state: "pending" };
 
 function describeInstanceStatus(instanceId: string, status: InstanceStatus): unknown {
   if ("error" in status) throw namedError(status.error);
@@ -325,11 +337,25 @@ export function harnessDefinition(): AslDefinition {
   });
 }
 
+/** A handler that answers with `first` on its first call and with `rest` on every later one. */
+export function firstCallThen(first: LambdaHandler, rest: LambdaHandler): LambdaHandler {
+  let calls = 0;
+  return (event) => (calls++ === 0 ? first(event) : rest(event));
+}
+
+/** A handler that always fails with the Lambda error `name` (see `namedError`). */
+export function throwing(name: string, message = name): LambdaHandler {
+  return () => {
+    throw namedError(name, message);
+  };
+}
+
 /** A check that fails on its first call (run 1) and passes afterwards (run 2). */
 export function failsOnce(check: CheckName, reason = `${check} down`): LambdaHandler {
-  let calls = 0;
-  return () =>
-    calls++ === 0 ? checkResult(check, "failed", reason, 40) : checkResult(check, "passed", "ok", 8);
+  return firstCallThen(
+    () => checkResult(check, "failed", reason, 40),
+    () => checkResult(check, "passed", "ok", 8),
+  );
 }
 
 /** The restart calls of a run (restart-instance also plans the lock and measures the restart). */
@@ -593,6 +619,9 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 
 export { instanceSettings } from "./fixtures";
 
+/** The fixture instance's id: the instance `workflowInput()` and `remediate()` run for. */
+export const INSTANCE_ID = instanceSettings().instanceId;
+
 /** The state machine input the rule's target would send for these settings. */
 export function workflowInput(instance: InstanceSettings = instanceSettings()): WorkflowInput {
   return {
@@ -604,4 +633,15 @@ export function workflowInput(instance: InstanceSettings = instanceSettings()): 
       time: "2030-01-01T00:00:00Z",
     },
   };
+}
+
+let fixtureDefinition: AslDefinition | undefined;
+
+/**
+ * One execution of `harnessDefinition()` (built once, so its validated machine is reused) for the
+ * fixture instance's default input; `options` replace any of it (another input, stubs, a table).
+ */
+export function remediate(options: Partial<RunOptions> = {}): Promise<RunResult> {
+  fixtureDefinition ??= harnessDefinition();
+  return runWorkflow({ definition: fixtureDefinition, input: workflowInput(), ...options });
 }

@@ -12,7 +12,7 @@ import {
   runStates,
   STATE,
 } from "../../stacks/workflow";
-import { closeSandbox } from "../../testkit/sandbox";
+import { useQuietSandbox } from "../../testkit/sandbox-suite";
 import { committedExample, PROJECT_DIR } from "../../testkit/synth";
 
 const config = parseConfig(committedExample());
@@ -20,16 +20,7 @@ const EU = { region: "eu-west-1", instance: "i-0123456789abcdef0" };
 const US_URL = { region: "us-east-1", instance: "i-0a1b2c3d4e5f60718" };
 const US_SSH = { region: "us-east-1", instance: "i-0fedcba9876543210" };
 
-// The handlers log JSON lines to stdout as Lambda would; keep the test output readable.
-let restoreStdout: () => void = () => {};
-beforeAll(() => {
-  const spy = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
-  restoreStdout = () => spy.mockRestore();
-});
-afterAll(async () => {
-  restoreStdout();
-  await closeSandbox();
-});
+useQuietSandbox();
 
 const run = (target: { region: string; instance: string }, scenario: string) =>
   simulate({ config, ...target, scenario });

@@ -10,7 +10,8 @@ import type { CheckName } from "../../contract/checks";
 import { type SimulationResult, simulate } from "../../scripts/lib/simulate";
 import { parseConfig } from "../../stacks/config";
 import type { AwsStandIn } from "../../testkit/aws-stand-in";
-import { closeSandbox, sandbox } from "../../testkit/sandbox";
+import { sandbox } from "../../testkit/sandbox";
+import { useQuietSandbox } from "../../testkit/sandbox-suite";
 import { committedExample } from "../../testkit/synth";
 
 const config = parseConfig(committedExample());
@@ -20,16 +21,7 @@ const EU = { region: "eu-west-1", instance: "i-0123456789abcdef0" };
 const US_SSH = { region: "us-east-1", instance: "i-0fedcba9876543210" };
 const RESTART_CALLS = ["RebootInstances", "StopInstances", "StartInstances"];
 
-let restoreStdout: () => void = () => {};
-beforeAll(() => {
-  // The handlers log JSON lines to stdout as Lambda would; keep the test output readable.
-  const spy = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
-  restoreStdout = () => spy.mockRestore();
-});
-afterAll(async () => {
-  restoreStdout();
-  await closeSandbox();
-});
+useQuietSandbox();
 
 /** What a reviewer of an escalation needs: the outcome, the run-1 verdicts and the restarts. */
 function summary(r: SimulationResult, check: CheckName) {

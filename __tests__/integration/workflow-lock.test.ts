@@ -6,30 +6,32 @@ import {
   checkResult,
   FakeLockTable,
   failsOnce,
-  harnessDefinition,
+  INSTANCE_ID as INSTANCE,
   instanceSettings,
   type RunResult,
+  remediate,
   restartCalls,
-  runWorkflow,
   workflowInput,
 } from "../../testkit/workflow-harness";
 
 const TIMEOUT = machineTimeoutSeconds([]);
-const definition = harnessDefinition();
-const INSTANCE = "i-0123456789abcdef0";
 const OTHER_EXECUTION =
   "arn:aws:states:eu-west-1:123456789012:execution:first-line-eu-west-1-remediation:other";
 const minutes = (n: number) => new Date(Date.parse(CLOCK_START) + n * 60_000).toISOString();
 
 const restarts = restartCalls;
+/** A lock table holding the item an earlier execution left for the instance. */
+const tableWith = (item: Record<string, string>) => {
+  const table = new FakeLockTable();
+  table.seed(INSTANCE, item);
+  return table;
+};
 
 describe("workflow lock", () => {
   it("holds a lock that expires one machine timeout after it was taken, and removes it at the end", async () => {
     const table = new FakeLockTable();
     let heldDuringCheck: Record<string, string> | undefined;
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lockTable: table,
       lambdas: {
         "url-check": () => {
@@ -58,9 +60,7 @@ describe("workflow lock", () => {
     const table = new FakeLockTable();
     let second: RunResult | undefined;
     let lockWhileSecondRan: Record<string, string> | undefined;
-    const first = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const first = await remediate({
       lockTable: table,
       executionName: "first",
       lambdas: {
@@ -70,12 +70,7 @@ describe("workflow lock", () => {
           if (e.action === "plan") return planWindows(event as PlanEvent);
           if (e.action === "elapsed") return elapsedSeconds(event as ElapsedEvent);
           // The alarm fires again while the first execution is restarting the instance.
-          second = await runWorkflow({
-            definition,
-            input: workflowInput(),
-            lockTable: table,
-            executionName: "second",
-          });
+          second = await remediate({ lockTable: table, executionName: "second" });
           lockWhileSecondRan = table.get(INSTANCE);
           return { instanceId: INSTANCE, action: e.action, accepted: true };
         },
@@ -97,11 +92,10 @@ describe("workflow lock", () => {
   });
 
   it("leaves a live lock of another execution untouched", async () => {
-    const table = new FakeLockTable();
     const held = { lockedBy: OTHER_EXECUTION, lockExpiresAt: minutes(30), lockedAt: minutes(-5) };
-    table.seed(INSTANCE, held);
+    const table = tableWith(held);
 
-    const run = await runWorkflow({ definition, input: workflowInput(), lockTable: table });
+    const run = await remediate({ lockTable: table });
 
     expect(run.output?.outcome).toBe("already-running");
     expect(table.get(INSTANCE)).toEqual({ instanceId: INSTANCE, ...held });
@@ -109,15 +103,13 @@ describe("workflow lock", () => {
   });
 
   it("ignores a stale lock left by an aborted execution and remediates", async () => {
-    const table = new FakeLockTable();
-    table.seed(INSTANCE, { lockedBy: OTHER_EXECUTION, lockExpiresAt: minutes(-1), lockedAt: minutes(-43) });
-
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lockTable: table,
-      lambdas: { "url-check": failsOnce("url") },
+    const table = tableWith({
+      lockedBy: OTHER_EXECUTION,
+      lockExpiresAt: minutes(-1),
+      lockedAt: minutes(-43),
     });
+
+    const run = await remediate({ lockTable: table, lambdas: { "url-check": failsOnce("url") } });
 
     expect(run.output?.outcome).toBe("recovered");
     expect(restarts(run)).toHaveLength(1);
@@ -127,9 +119,7 @@ describe("workflow lock", () => {
   it("never restarts or releases when another execution has taken the lock over meanwhile", async () => {
     const table = new FakeLockTable();
     const theirs = { lockedBy: OTHER_EXECUTION, lockExpiresAt: minutes(40), lockedAt: minutes(1) };
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lockTable: table,
       lambdas: {
         "url-check": () => {
@@ -147,12 +137,9 @@ describe("workflow lock", () => {
   });
 
   it("escalates cooldown instead of restarting again within the cooldown", async () => {
-    const table = new FakeLockTable();
-    table.seed(INSTANCE, { lastRestartAt: minutes(-10) });
+    const table = tableWith({ lastRestartAt: minutes(-10) });
 
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lockTable: table,
       lambdas: { "route53-check": () => checkResult("route53", "failed", "0 of 3 checkers healthy") },
     });
@@ -171,15 +158,9 @@ describe("workflow lock", () => {
   });
 
   it("restarts again once the previous restart is older than the cooldown", async () => {
-    const table = new FakeLockTable();
-    table.seed(INSTANCE, { lastRestartAt: minutes(-31) });
+    const table = tableWith({ lastRestartAt: minutes(-31) });
 
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lockTable: table,
-      lambdas: { "url-check": failsOnce("url") },
-    });
+    const run = await remediate({ lockTable: table, lambdas: { "url-check": failsOnce("url") } });
 
     expect(run.output?.outcome).toBe("recovered");
     expect(restarts(run)).toHaveLength(1);
@@ -189,14 +170,11 @@ describe("workflow lock", () => {
   });
 
   it("uses the instance's own cooldown setting", async () => {
-    const table = new FakeLockTable();
-    table.seed(INSTANCE, { lastRestartAt: minutes(-10) });
     const settings = instanceSettings({ restart: { ...instanceSettings().restart, cooldownMinutes: 5 } });
 
-    const run = await runWorkflow({
-      definition,
+    const run = await remediate({
       input: workflowInput(settings),
-      lockTable: table,
+      lockTable: tableWith({ lastRestartAt: minutes(-10) }),
       lambdas: { "url-check": failsOnce("url") },
     });
 
@@ -282,7 +260,7 @@ describe("workflow input validation", () => {
   ])("fails with %s before any lock, call or message", async (_label, input) => {
     const table = new FakeLockTable();
 
-    const run = await runWorkflow({ definition, input, lockTable: table });
+    const run = await remediate({ input, lockTable: table });
 
     expect(run.status).toBe("FAILED");
     expect(run.error).toBe(INVALID_INPUT_ERROR);
@@ -300,7 +278,7 @@ describe("workflow input validation", () => {
     async (_label, patch) => {
       const table = new FakeLockTable();
 
-      const run = await runWorkflow({ definition, input: withRestart(patch), lockTable: table });
+      const run = await remediate({ input: withRestart(patch), lockTable: table });
 
       expect(run.status).toBe("FAILED");
       expect(run.error).toBe(INVALID_INPUT_ERROR);

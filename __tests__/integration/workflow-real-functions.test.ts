@@ -12,7 +12,8 @@ import { EC2Client, RebootInstancesCommand } from "@aws-sdk/client-ec2";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import type { InstanceSettings } from "../../contract/workflow";
+import type { CheckName } from "../../contract/checks";
+import type { CheckStatus, InstanceSettings } from "../../contract/workflow";
 import { synthesize } from "../../main";
 import { FUNCTION_NAMES } from "../../stacks/function-catalog";
 import type { AslDefinition } from "../../stacks/workflow/asl";
@@ -39,6 +40,11 @@ function synthesizedDefinition(outdir: string, region: string): AslDefinition {
   );
   if (!machine) throw new Error(`no state machine for ${region}`);
   return JSON.parse(resolveString(tf, String(machine.body.definition))) as AslDefinition;
+}
+
+/** A run's verdicts as `toMatchObject` expects them: `{ url: "failed" }` is `{ url: { status: "failed" } }`. */
+function statuses(byCheck: Partial<Record<CheckName, CheckStatus>>) {
+  return Object.fromEntries(Object.entries(byCheck).map(([check, status]) => [check, { status }]));
 }
 
 /** An HTTP server whose health endpoint answers 503 until `recover()` is called. */
@@ -154,18 +160,8 @@ describe("the synthesized workflow with the deployed function zips", () => {
     expect(run.output).toMatchObject({
       outcome: "recovered",
       runs: {
-        first: {
-          url: { status: "failed" },
-          route53: { status: "not-run" },
-          ssh: { status: "not-run" },
-          tcp: { status: "not-run" },
-        },
-        second: {
-          url: { status: "passed" },
-          route53: { status: "passed" },
-          ssh: { status: "passed" },
-          tcp: { status: "passed" },
-        },
+        first: statuses({ url: "failed", route53: "not-run", ssh: "not-run", tcp: "not-run" }),
+        second: statuses({ url: "passed", route53: "passed", ssh: "passed", tcp: "passed" }),
       },
       restart: { method: "reboot" },
     });
@@ -201,7 +197,7 @@ describe("the synthesized workflow with the deployed function zips", () => {
       expect(run.output).toMatchObject({
         outcome: "escalated",
         reason: "checks-failed-after-restart",
-        runs: { first: { url: { status: "failed" } }, second: { url: { status: "failed" } } },
+        runs: { first: statuses({ url: "failed" }), second: statuses({ url: "failed" }) },
       });
       expect(slack.requests.map((r) => JSON.stringify(r.body))).toEqual([
         expect.stringContaining("Restarting"),
@@ -238,12 +234,7 @@ describe("the synthesized workflow with the deployed function zips", () => {
       outcome: "escalated",
       reason: "checks-failed-after-restart",
       runs: {
-        second: {
-          url: { status: "passed" },
-          route53: { status: "passed" },
-          ssh: { status: "failed" },
-          tcp: { status: "not-run" },
-        },
+        second: statuses({ url: "passed", route53: "passed", ssh: "failed", tcp: "not-run" }),
       },
     });
     expect(run.output?.runs?.second?.ssh.reason).toContain("does not match");

@@ -19,18 +19,23 @@ import {
   FakeLockTable,
   FUNCTION_NAMES_AS_DEPLOYED,
   failsOnce,
-  harnessDefinition,
+  firstCallThen,
+  IMPAIRED,
+  INITIALIZING,
+  INSTANCE_ID as INSTANCE,
   instanceSettings,
+  type LambdaHandler,
   namedError,
+  PENDING,
   type RunResult,
+  remediate,
   restartCalls,
-  runWorkflow,
+  STOPPED,
+  STOPPING,
+  throwing,
   workflowInput,
 } from "../../testkit/workflow-harness";
 
-const TIMEOUT = machineTimeoutSeconds([]);
-const definition = harnessDefinition();
-const INSTANCE = "i-0123456789abcdef0";
 const ORDER = CHECKS.map((c) => c.name);
 const CHECK_FN = Object.fromEntries(CHECKS.map((c) => [c.name, c.functionName])) as Record<
   CheckName,
@@ -56,9 +61,32 @@ const released = (run: RunResult) => run.lockTable.get(INSTANCE)?.lockedBy === u
 const metric = (run: RunResult, name: string) =>
   run.metrics.flatMap((m) => m.data).find((d) => d.name === name);
 
+/** notify-chat failing with the Lambda error `error` for the events `fails` picks, delivering the rest. */
+const chatFailing =
+  (fails: (event: ChatEvent) => boolean, error: string, message: string): LambdaHandler =>
+  (event) => {
+    if (fails((event as NotificationEvent).event)) throw namedError(error, message);
+    return { delivered: true, target: "slack", statusCode: 200 };
+  };
+
+/** restart-instance with a fixed lock plan and restart time; `restart` answers each restart action. */
+const restartInstance =
+  (restart: (action: string) => unknown): LambdaHandler =>
+  (event) => {
+    const { action } = event as { action: string };
+    if (action === "plan")
+      return { lockExpiresAt: "2030-01-01T01:00:00.000Z", cooldownSince: "2029-12-31T23:30:00.000Z" };
+    if (action === "elapsed") return { seconds: 42 };
+    return restart(action);
+  };
+
+/** The URL fails in run 1; after the reboot the instance is impaired once, then back. */
+const urlBackAfterImpaired = () =>
+  remediate({ lambdas: { "url-check": failsOnce("url") }, ec2Statuses: [IMPAIRED, BACK_ONLINE] });
+
 describe("workflow: run 1 healthy", () => {
   it("ends healthy when every check passes, tells nobody, restarts nothing and counts the execution", async () => {
-    const run = await runWorkflow({ definition, input: workflowInput() });
+    const run = await remediate();
 
     expect(run.status).toBe("SUCCEEDED");
     expect(run.output).toEqual({
@@ -94,7 +122,7 @@ describe("workflow: run 1 healthy", () => {
 
   it("sends each check its own settings as a CheckEvent", async () => {
     const settings = instanceSettings();
-    const run = await runWorkflow({ definition, input: workflowInput(settings) });
+    const run = await remediate({ input: workflowInput(settings) });
 
     for (const check of ORDER) {
       expect(run.callsTo(CHECK_FN[check])[0]?.payload).toEqual({
@@ -106,8 +134,7 @@ describe("workflow: run 1 healthy", () => {
   });
 
   it("reports unconfigured checks as skipped and never calls them", async () => {
-    const run = await runWorkflow({
-      definition,
+    const run = await remediate({
       input: workflowInput(instanceSettings({ route53: undefined, ssh: undefined, tcp: undefined })),
     });
 
@@ -124,17 +151,8 @@ describe("workflow: run 1 healthy", () => {
   });
 
   it("retries a transient Lambda error and then uses the check's answer", async () => {
-    let calls = 0;
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lambdas: {
-        "url-check": () => {
-          calls += 1;
-          if (calls === 1) throw namedError("Lambda.ServiceException");
-          return checkResult("url");
-        },
-      },
+    const run = await remediate({
+      lambdas: { "url-check": firstCallThen(throwing("Lambda.ServiceException"), () => checkResult("url")) },
     });
 
     expect(run.output?.outcome).toBe("healthy");
@@ -146,11 +164,9 @@ describe("workflow: restart and recover", () => {
   it.each(ORDER)(
     "recovers when the %s check fails, the reboot brings the instance back and run 2 passes",
     async (failing) => {
-      const run = await runWorkflow({
-        definition,
-        input: workflowInput(),
+      const run = await remediate({
         lambdas: { [CHECK_FN[failing]]: failsOnce(failing) },
-        ec2Statuses: [{ state: "running", instanceStatus: "initializing", systemStatus: "ok" }, BACK_ONLINE],
+        ec2Statuses: [INITIALIZING, BACK_ONLINE],
       });
 
       expect(run.status).toBe("SUCCEEDED");
@@ -186,12 +202,7 @@ describe("workflow: restart and recover", () => {
   );
 
   it("tells chat with NotificationEvents the notifiers accept: restarting before the restart, recovered after", async () => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lambdas: { "url-check": failsOnce("url") },
-      ec2Statuses: [{ state: "running", instanceStatus: "impaired", systemStatus: "ok" }, BACK_ONLINE],
-    });
+    const run = await urlBackAfterImpaired();
     const restarting = notification(run, "notify-chat", "restarting");
     const recovered = notification(run, "notify-chat", "recovered");
     const context = {
@@ -215,12 +226,7 @@ describe("workflow: restart and recover", () => {
   });
 
   it("counts the restart and how long it took in the outcome metrics", async () => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lambdas: { "url-check": failsOnce("url") },
-      ec2Statuses: [{ state: "running", instanceStatus: "impaired", systemStatus: "ok" }, BACK_ONLINE],
-    });
+    const run = await urlBackAfterImpaired();
     const { requestedAt = "", backOnlineAt = "" } = run.output?.restart ?? {};
 
     expect(metric(run, "Executions")).toMatchObject({ value: 1, dimensions: { outcome: "recovered" } });
@@ -232,11 +238,7 @@ describe("workflow: restart and recover", () => {
   });
 
   it("waits the settle time after the reboot before polling", async () => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lambdas: { "url-check": failsOnce("url") },
-    });
+    const run = await remediate({ lambdas: { "url-check": failsOnce("url") } });
     const index = (name: string) => run.states.indexOf(name);
 
     expect(index("Reboot instance")).toBeGreaterThan(-1);
@@ -246,12 +248,7 @@ describe("workflow: restart and recover", () => {
 
   it("records the restart time in the lock item, where the next alarm's cooldown finds it", async () => {
     const table = new FakeLockTable();
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lockTable: table,
-      lambdas: { "url-check": failsOnce("url") },
-    });
+    const run = await remediate({ lockTable: table, lambdas: { "url-check": failsOnce("url") } });
 
     expect(table.get(INSTANCE)).toEqual({ instanceId: INSTANCE, lastRestartAt: expect.any(String) });
     expect(Date.parse(table.get(INSTANCE)?.lastRestartAt ?? "")).toBeLessThanOrEqual(
@@ -261,14 +258,13 @@ describe("workflow: restart and recover", () => {
 
   it("stops, polls until stopped, starts, then polls until back for a stop-start instance", async () => {
     const settings = instanceSettings({ restart: { ...instanceSettings().restart, method: "stop-start" } });
-    const run = await runWorkflow({
-      definition,
+    const run = await remediate({
       input: workflowInput(settings),
       lambdas: { "ssh-check": failsOnce("ssh") },
       ec2Statuses: [
-        { state: "stopping" },
-        { state: "stopped" },
-        { state: "pending" },
+        STOPPING,
+        STOPPED,
+        PENDING,
         { state: "running", instanceStatus: "initializing", systemStatus: "initializing" },
         BACK_ONLINE,
       ],
@@ -288,20 +284,14 @@ describe("workflow: restart and recover", () => {
 
   it("retries a throttled restart and never repeats an accepted one", async () => {
     let calls = 0;
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lambdas: {
         "url-check": failsOnce("url"),
-        "restart-instance": (event) => {
-          const e = event as { action: string };
-          if (e.action === "plan")
-            return { lockExpiresAt: "2030-01-01T01:00:00.000Z", cooldownSince: "2029-12-31T23:30:00.000Z" };
-          if (e.action === "elapsed") return { seconds: 42 };
+        "restart-instance": restartInstance((action) => {
           calls += 1;
           if (calls <= 2) throw namedError("RestartThrottled", "EC2 throttled the reboot");
-          return { instanceId: INSTANCE, action: e.action, accepted: true };
-        },
+          return { instanceId: INSTANCE, action, accepted: true };
+        }),
       },
     });
 
@@ -310,16 +300,10 @@ describe("workflow: restart and recover", () => {
   });
 
   it("restarts and recovers even when the restarting notice cannot be delivered (best effort)", async () => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lambdas: {
         "url-check": failsOnce("url"),
-        "notify-chat": (event) => {
-          if ((event as NotificationEvent).event === "restarting")
-            throw namedError("DeliveryFailed", "chat 503");
-          return { delivered: true, target: "slack", statusCode: 200 };
-        },
+        "notify-chat": chatFailing((e) => e === "restarting", "DeliveryFailed", "chat 503"),
       },
     });
 
@@ -333,15 +317,14 @@ describe("workflow: restart and recover", () => {
 
 describe("workflow: checks that do not answer properly count as failed", () => {
   it("counts a check that throws as failed and restarts", async () => {
-    let calls = 0;
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lambdas: {
-        "route53-check": () => {
-          if (calls++ === 0) throw new TypeError("Cannot read properties of undefined");
-          return checkResult("route53");
-        },
+        "route53-check": firstCallThen(
+          () => {
+            throw new TypeError("Cannot read properties of undefined");
+          },
+          () => checkResult("route53"),
+        ),
       },
     });
 
@@ -359,15 +342,16 @@ describe("workflow: checks that do not answer properly count as failed", () => {
     const quick = buildDefinition({
       functionNames: FUNCTION_NAMES_AS_DEPLOYED,
       lockTableName: new FakeLockTable().tableName,
-      timeoutSeconds: TIMEOUT,
+      timeoutSeconds: machineTimeoutSeconds([]),
       taskTimeoutSeconds: { ...taskTimeoutSeconds([]), "url-check": 1 },
     });
-    let calls = 0;
-    const run = await runWorkflow({
+    const run = await remediate({
       definition: quick,
-      input: workflowInput(),
       lambdas: {
-        "url-check": () => (calls++ === 0 ? new Promise<never>(() => undefined) : checkResult("url")),
+        "url-check": firstCallThen(
+          () => new Promise<never>(() => undefined),
+          () => checkResult("url"),
+        ),
       },
     });
 
@@ -388,11 +372,13 @@ describe("workflow: checks that do not answer properly count as failed", () => {
     ["no duration", { status: "passed", reason: "ok" }],
     ["an array", [true]],
   ])("counts garbage output (%s) as failed, never as passed", async (_label, garbage) => {
-    let calls = 0;
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lambdas: { "url-check": () => (calls++ === 0 ? garbage : checkResult("url")) },
+    const run = await remediate({
+      lambdas: {
+        "url-check": firstCallThen(
+          () => garbage,
+          () => checkResult("url"),
+        ),
+      },
     });
 
     expect(run.output?.runs?.first?.url).toEqual({
@@ -412,15 +398,7 @@ describe("workflow: a check that could not ask never restarts the instance (DESI
     "Lambda.ENILimitReachedException",
     "Lambda.SubnetIPAddressLimitReachedException",
   ])("escalates check-unavailable without restarting when Lambda keeps answering %s", async (error) => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lambdas: {
-        "ssh-check": () => {
-          throw namedError(error, "not now");
-        },
-      },
-    });
+    const run = await remediate({ lambdas: { "ssh-check": throwing(error, "not now") } });
 
     expect(run.status).toBe("SUCCEEDED");
     expect(run.output).toMatchObject({ outcome: "escalated", reason: "check-unavailable" });
@@ -441,9 +419,7 @@ describe("workflow: a check that could not ask never restarts the instance (DESI
   ] as const)(
     "escalates check-unavailable without restarting when the %s check could not ask",
     async (check, reason) => {
-      const run = await runWorkflow({
-        definition,
-        input: workflowInput(),
+      const run = await remediate({
         lambdas: { [CHECK_FN[check]]: () => checkResult(check, "unavailable", reason, 900) },
       });
 
@@ -455,15 +431,12 @@ describe("workflow: a check that could not ask never restarts the instance (DESI
   );
 
   it("escalates check-unavailable after the restart when a check could not ask in run 2", async () => {
-    let calls = 0;
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lambdas: {
-        "url-check": () =>
-          calls++ === 0
-            ? checkResult("url", "failed", "HTTP 503")
-            : checkResult("url", "unavailable", "Lambda: Lambda.ServiceException"),
+        "url-check": firstCallThen(
+          () => checkResult("url", "failed", "HTTP 503"),
+          () => checkResult("url", "unavailable", "Lambda: Lambda.ServiceException"),
+        ),
       },
     });
 
@@ -475,9 +448,7 @@ describe("workflow: a check that could not ask never restarts the instance (DESI
 
 describe("workflow: escalations", () => {
   it("escalates checks-failed-after-restart when run 2 fails too, paging first and telling chat second", async () => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lambdas: { "url-check": () => checkResult("url", "failed", "HTTP 503", 30) },
     });
     const event = notification(run, "escalate");
@@ -508,17 +479,10 @@ describe("workflow: escalations", () => {
   });
 
   it("escalates restart-failed when EC2 rejects the reboot, without retrying it or running the checks again", async () => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lambdas: {
         "url-check": failsOnce("url"),
-        "restart-instance": (event) => {
-          const e = event as { action: string };
-          if (e.action === "plan")
-            return { lockExpiresAt: "2030-01-01T01:00:00.000Z", cooldownSince: "2029-12-31T23:30:00.000Z" };
-          throw namedError("RestartRejected", "IncorrectInstanceState");
-        },
+        "restart-instance": restartInstance(throwing("RestartRejected", "IncorrectInstanceState")),
       },
     });
     const event = notification(run, "escalate");
@@ -540,11 +504,10 @@ describe("workflow: escalations", () => {
     const settings = instanceSettings({
       restart: { ...instanceSettings().restart, maxPolls: 4, maxWaitSeconds: 60 },
     });
-    const run = await runWorkflow({
-      definition,
+    const run = await remediate({
       input: workflowInput(settings),
       lambdas: { "url-check": failsOnce("url") },
-      ec2Statuses: [{ state: "running", instanceStatus: "impaired", systemStatus: "ok" }],
+      ec2Statuses: [IMPAIRED],
     });
     const event = notification(run, "escalate");
 
@@ -563,11 +526,10 @@ describe("workflow: escalations", () => {
     const settings = instanceSettings({
       restart: { ...instanceSettings().restart, method: "stop-start", maxPolls: 3, maxWaitSeconds: 45 },
     });
-    const run = await runWorkflow({
-      definition,
+    const run = await remediate({
       input: workflowInput(settings),
       lambdas: { "url-check": failsOnce("url") },
-      ec2Statuses: [{ state: "stopping" }],
+      ec2Statuses: [STOPPING],
     });
 
     expect(run.output?.reason).toBe("not-back-in-time");
@@ -576,9 +538,7 @@ describe("workflow: escalations", () => {
   });
 
   it("counts a failing poll as a poll that did not see the instance back", async () => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lambdas: { "url-check": failsOnce("url") },
       ec2Statuses: [{ error: "Ec2.RequestLimitExceeded" }, BACK_ONLINE],
     });
@@ -593,13 +553,11 @@ describe("workflow: who chat tells (notifications.chatOn)", () => {
     workflowInput(instanceSettings({ notifications: { ...instanceSettings().notifications, chatOn } }));
 
   it("tells chat only of recoveries for a configuration still on the first release's keys", async () => {
-    const recovered = await runWorkflow({
-      definition,
+    const recovered = await remediate({
       input: withChatOn(["recovered"]),
       lambdas: { "url-check": failsOnce("url") },
     });
-    const escalated = await runWorkflow({
-      definition,
+    const escalated = await remediate({
       input: withChatOn(["recovered"]),
       lambdas: { "url-check": () => checkResult("url", "failed", "HTTP 503") },
     });
@@ -610,8 +568,7 @@ describe("workflow: who chat tells (notifications.chatOn)", () => {
   });
 
   it("tells chat nothing when chatOn is empty, and still pages", async () => {
-    const run = await runWorkflow({
-      definition,
+    const run = await remediate({
       input: withChatOn([]),
       lambdas: { "url-check": () => checkResult("url", "failed", "HTTP 503") },
     });
@@ -624,18 +581,17 @@ describe("workflow: who chat tells (notifications.chatOn)", () => {
 
 describe("workflow: paused (DESIGN §3.10)", () => {
   const inMinutes = (n: number) => new Date(Date.parse(CLOCK_START) + n * 60_000).toISOString();
+  /** A lock table holding the instance's pause item, as `pause` or an operator by hand wrote it. */
+  const pausedTable = (item: Record<string, string>) => {
+    const table = new FakeLockTable();
+    table.seed(`pause#${INSTANCE}`, item);
+    return table;
+  };
 
   it("ends paused during a live pause: no lock, no check, no restart, chat not told by default", async () => {
-    const table = new FakeLockTable();
-    table.seed(`pause#${INSTANCE}`, {
-      pausedUntil: inMinutes(120),
-      reason: "kernel upgrade",
-      pausedBy: "alice",
-    });
+    const table = pausedTable({ pausedUntil: inMinutes(120), reason: "kernel upgrade", pausedBy: "alice" });
 
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lockTable: table,
       lambdas: { "url-check": () => checkResult("url", "failed", "HTTP 503") },
     });
@@ -655,21 +611,15 @@ describe("workflow: paused (DESIGN §3.10)", () => {
   });
 
   it("tells chat of the pause when chatOn includes paused, and a failing notice changes nothing", async () => {
-    const table = new FakeLockTable();
-    table.seed(`pause#${INSTANCE}`, { pausedUntil: inMinutes(5), reason: "maintenance", pausedBy: "bob" });
+    const table = pausedTable({ pausedUntil: inMinutes(5), reason: "maintenance", pausedBy: "bob" });
     const settings = instanceSettings({
       notifications: { ...instanceSettings().notifications, chatOn: ["paused", "recovered"] },
     });
 
-    const run = await runWorkflow({
-      definition,
+    const run = await remediate({
       input: workflowInput(settings),
       lockTable: table,
-      lambdas: {
-        "notify-chat": () => {
-          throw namedError("DeliveryFailed", "chat 503");
-        },
-      },
+      lambdas: { "notify-chat": throwing("DeliveryFailed", "chat 503") },
     });
 
     expect(run.status).toBe("SUCCEEDED");
@@ -681,10 +631,7 @@ describe("workflow: paused (DESIGN §3.10)", () => {
   });
 
   it("honours a pause written by hand without reason or author", async () => {
-    const table = new FakeLockTable();
-    table.seed(`pause#${INSTANCE}`, { pausedUntil: inMinutes(30) });
-
-    const run = await runWorkflow({ definition, input: workflowInput(), lockTable: table });
+    const run = await remediate({ lockTable: pausedTable({ pausedUntil: inMinutes(30) }) });
 
     expect(run.output).toMatchObject({ outcome: "paused", pause: { pausedUntil: inMinutes(30) } });
     expect(run.calls).toEqual([]);
@@ -694,15 +641,9 @@ describe("workflow: paused (DESIGN §3.10)", () => {
     ["an expired pause", { pausedUntil: inMinutes(-1), reason: "done", pausedBy: "alice" }],
     ["a pause whose expiry is not a time", { pausedUntil: "tomorrow", reason: "?", pausedBy: "alice" }],
   ])("ignores %s and remediates", async (_label, item) => {
-    const table = new FakeLockTable();
-    table.seed(`pause#${INSTANCE}`, item);
+    const table = pausedTable(item);
 
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      lockTable: table,
-      lambdas: { "url-check": failsOnce("url") },
-    });
+    const run = await remediate({ lockTable: table, lambdas: { "url-check": failsOnce("url") } });
 
     expect(run.output?.outcome).toBe("recovered");
     expect(restartActions(run)).toEqual(["reboot"]);
@@ -714,17 +655,11 @@ describe("workflow: paused (DESIGN §3.10)", () => {
 describe("workflow: notifiers down", () => {
   it("fails the execution after chat retries run out, having released the lock", async () => {
     const table = new FakeLockTable();
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lockTable: table,
       lambdas: {
         "url-check": failsOnce("url"),
-        "notify-chat": (event) => {
-          if ((event as NotificationEvent).event === "restarting")
-            return { delivered: true, target: "slack", statusCode: 200 };
-          throw namedError("DeliveryFailed", "Slack answered 503");
-        },
+        "notify-chat": chatFailing((e) => e !== "restarting", "DeliveryFailed", "Slack answered 503"),
       },
     });
 
@@ -739,16 +674,10 @@ describe("workflow: notifiers down", () => {
   it.each(["InvalidInput", "DeliveryRejected"])(
     "does not retry a notifier that answers %s",
     async (error) => {
-      const run = await runWorkflow({
-        definition,
-        input: workflowInput(),
+      const run = await remediate({
         lambdas: {
           "url-check": failsOnce("url"),
-          "notify-chat": (event) => {
-            if ((event as NotificationEvent).event === "restarting")
-              return { delivered: true, target: "slack", statusCode: 200 };
-            throw namedError(error, "refused");
-          },
+          "notify-chat": chatFailing((e) => e !== "restarting", error, "refused"),
         },
       });
 
@@ -759,14 +688,10 @@ describe("workflow: notifiers down", () => {
   );
 
   it("still tells chat when the pager stays down, then fails the execution", async () => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
+    const run = await remediate({
       lambdas: {
         "url-check": () => checkResult("url", "failed", "HTTP 500"),
-        escalate: () => {
-          throw namedError("DeliveryFailed", "OpsGenie answered 500");
-        },
+        escalate: throwing("DeliveryFailed", "OpsGenie answered 500"),
       },
     });
 
@@ -778,11 +703,7 @@ describe("workflow: notifiers down", () => {
   });
 
   it("never lets a failing metrics write change the outcome", async () => {
-    const run = await runWorkflow({
-      definition,
-      input: workflowInput(),
-      metricsError: "CloudWatch.ThrottlingException",
-    });
+    const run = await remediate({ metricsError: "CloudWatch.ThrottlingException" });
 
     expect(run.status).toBe("SUCCEEDED");
     expect(run.output?.outcome).toBe("healthy");

@@ -6,23 +6,28 @@
  * the time the real machine would have spent (Wait durations and retry pauses).
  */
 import { CHECK_NAMES, type CheckName, checkNamed } from "../../contract/checks";
-import type { InstanceSettings } from "../../contract/workflow";
+import type { EscalationReason, InstanceSettings } from "../../contract/workflow";
 import type { ResolvedConfig } from "../../stacks/config";
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
 import { regionalName } from "../../stacks/naming";
 import type { AslDefinition } from "../../stacks/workflow";
-import { awsError } from "../../testkit/aws-stand-in";
+import { type AwsAnswer, awsError } from "../../testkit/aws-stand-in";
 import type { CapturedRequest } from "../../testkit/capture-server";
 import { type Sandbox, type SandboxBehaviour, sandbox } from "../../testkit/sandbox";
 import {
   BACK_ONLINE,
   CLOCK_START,
   FakeLockTable,
+  IMPAIRED,
+  INITIALIZING,
   type InstanceStatus,
   type LambdaHandler,
   namedError,
+  PENDING,
   type RunResult,
   runWorkflow,
+  STOPPED,
+  STOPPING,
 } from "../../testkit/workflow-harness";
 import { findRegion, regionWorkflow } from "./region-workflow";
 import { UsageError } from "./usage";
@@ -59,12 +64,6 @@ export interface Scenario {
   readonly setup: (settings: InstanceSettings) => ScenarioSetup;
 }
 
-const INITIALIZING: InstanceStatus = { state: "running", instanceStatus: "initializing", systemStatus: "ok" };
-const IMPAIRED: InstanceStatus = { state: "running", instanceStatus: "impaired", systemStatus: "ok" };
-const STOPPING: InstanceStatus = { state: "stopping" };
-const STOPPED: InstanceStatus = { state: "stopped" };
-const PENDING: InstanceStatus = { state: "pending" };
-
 /** Poll answers of an instance that restarts normally (stop-start passes through stopped first). */
 function comesBack(s: InstanceSettings): InstanceStatus[] {
   return s.restart.method === "reboot"
@@ -90,6 +89,67 @@ const NO_FAULT: SandboxBehaviour = { downUntilRestart: [], downAlways: [] };
 
 const clockMinus = (minutes: number) => new Date(Date.parse(CLOCK_START) - minutes * 60_000).toISOString();
 
+const escalates = (reason: EscalationReason): Expectation => ({
+  status: "SUCCEEDED",
+  outcome: "escalated",
+  reason,
+});
+
+/** `check`'s target fails until EC2 accepts the restart and passes after it: recovered. */
+function downUntilRestart(check: CheckName, description: string): Scenario {
+  return {
+    name: `${check}-down-until-restart`,
+    description,
+    unsupported: needs(check),
+    expect: { status: "SUCCEEDED", outcome: "recovered" },
+    setup: (s) => ({ behaviour: { downUntilRestart: [check], downAlways: [] }, ec2Statuses: comesBack(s) }),
+  };
+}
+
+/** `check`'s target fails before and after the restart: the pager. */
+function downAlways(name: string, check: CheckName, description: string): Scenario {
+  return {
+    name,
+    description,
+    unsupported: needs(check),
+    expect: escalates("checks-failed-after-restart"),
+    setup: (s) => ({ behaviour: { downUntilRestart: [], downAlways: [check] }, ec2Statuses: comesBack(s) }),
+  };
+}
+
+/** What keeps a check from asking: an AWS API's answer, or its function failing to be invoked. */
+interface AskFault {
+  readonly awsFault?: SandboxBehaviour["awsFault"];
+  readonly invokeError?: ScenarioSetup["invokeError"];
+}
+
+/** The check could not ask (DESIGN §3.6): no restart, the pager (check-unavailable). */
+function couldNotAsk(
+  scenario: Pick<Scenario, "name" | "description" | "unsupported"> & {
+    readonly fault: (s: InstanceSettings) => AskFault;
+  },
+): Scenario {
+  const { fault, ...rest } = scenario;
+  return {
+    ...rest,
+    expect: escalates("check-unavailable"),
+    setup: (s) => {
+      const { awsFault, invokeError } = fault(s);
+      return { behaviour: { ...NO_FAULT, awsFault }, ec2Statuses: comesBack(s), invokeError };
+    },
+  };
+}
+
+/** Route 53's API (`what` it does) answers every call with `answer`: the Route 53 check could not ask. */
+function route53ApiFault(name: string, what: string, answer: AwsAnswer): Scenario {
+  return couldNotAsk({
+    name,
+    description: `The Route 53 API ${what}: the check could not ask, so no restart; the pager (check-unavailable).`,
+    unsupported: needs("route53"),
+    fault: () => ({ awsFault: (call) => (call.service === "route53" ? answer : undefined) }),
+  });
+}
+
 /** Every scenario, by name. */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -99,52 +159,38 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { status: "SUCCEEDED", outcome: "healthy" },
     setup: (s) => ({ behaviour: NO_FAULT, ec2Statuses: comesBack(s) }),
   },
-  {
-    name: "url-down-until-restart",
-    description: "The URL answers 503 until EC2 accepts the restart; run 2 passes and chat is told.",
-    unsupported: needs("url"),
-    expect: { status: "SUCCEEDED", outcome: "recovered" },
-    setup: (s) => ({ behaviour: { downUntilRestart: ["url"], downAlways: [] }, ec2Statuses: comesBack(s) }),
-  },
-  {
-    name: "route53-unhealthy",
-    description: "Every Route 53 checker reports Failure, before and after the restart: the pager.",
-    unsupported: needs("route53"),
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "checks-failed-after-restart" },
-    setup: (s) => ({
-      behaviour: { downUntilRestart: [], downAlways: ["route53"] },
-      ec2Statuses: comesBack(s),
-    }),
-  },
+  downUntilRestart(
+    "url",
+    "The URL answers 503 until EC2 accepts the restart; run 2 passes and chat is told.",
+  ),
+  downAlways(
+    "route53-unhealthy",
+    "route53",
+    "Every Route 53 checker reports Failure, before and after the restart: the pager.",
+  ),
   {
     name: "ssh-hostkey-mismatch",
     description:
       "The SSH server presents a host key that is not pinned (the configured pins are kept): failed twice, the pager.",
     unsupported: needs("ssh"),
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "checks-failed-after-restart" },
+    expect: escalates("checks-failed-after-restart"),
     setup: (s) => ({ behaviour: NO_FAULT, ec2Statuses: comesBack(s), keepPinnedHostKeys: true }),
   },
-  {
-    name: "tcp-down-until-restart",
-    description:
-      "The TCP port resets connections until EC2 accepts the restart; run 2 passes and chat is told.",
-    unsupported: needs("tcp"),
-    expect: { status: "SUCCEEDED", outcome: "recovered" },
-    setup: (s) => ({ behaviour: { downUntilRestart: ["tcp"], downAlways: [] }, ec2Statuses: comesBack(s) }),
-  },
-  {
-    name: "tcp-closed",
-    description: "The TCP port resets every connection, before and after the restart: the pager.",
-    unsupported: needs("tcp"),
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "checks-failed-after-restart" },
-    setup: (s) => ({ behaviour: { downUntilRestart: [], downAlways: ["tcp"] }, ec2Statuses: comesBack(s) }),
-  },
+  downUntilRestart(
+    "tcp",
+    "The TCP port resets connections until EC2 accepts the restart; run 2 passes and chat is told.",
+  ),
+  downAlways(
+    "tcp-closed",
+    "tcp",
+    "The TCP port resets every connection, before and after the restart: the pager.",
+  ),
   {
     name: "never-comes-back",
     description:
       "The first check fails, the restart is accepted, but the instance never reports status ok: the pager after the poll budget.",
     unsupported: always,
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "not-back-in-time" },
+    expect: escalates("not-back-in-time"),
     setup: (s) => ({
       behaviour: { downUntilRestart: [], downAlways: [firstCheck(s)] },
       ec2Statuses: neverBack(s),
@@ -154,7 +200,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "restart-rejected",
     description: "The first check fails and EC2 rejects the restart (IncorrectInstanceState): the pager.",
     unsupported: always,
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "restart-failed" },
+    expect: escalates("restart-failed"),
     setup: (s) => ({
       behaviour: {
         downUntilRestart: [],
@@ -199,46 +245,24 @@ export const SCENARIOS: readonly Scenario[] = [
       "The first check fails, but the previous restart was within the cooldown: the pager instead of a second restart.",
     unsupported: (s) =>
       s.restart.cooldownMinutes < 1 ? `${s.instanceId} has a cooldown of 0 minutes` : undefined,
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "cooldown" },
+    expect: escalates("cooldown"),
     setup: (s) => ({
       behaviour: { downUntilRestart: [], downAlways: [firstCheck(s)] },
       ec2Statuses: comesBack(s),
       lockItem: { lastRestartAt: clockMinus(s.restart.cooldownMinutes / 2) },
     }),
   },
-  {
-    name: "route53-api-failing",
-    description:
-      "The Route 53 API answers 500 through the SDK's retries: the check could not ask, so no restart; the pager (check-unavailable).",
-    unsupported: needs("route53"),
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "check-unavailable" },
-    setup: (s) => ({
-      behaviour: {
-        ...NO_FAULT,
-        awsFault: (call) =>
-          call.service === "route53"
-            ? awsError(500, "InternalFailure", "simulated Route 53 outage")
-            : undefined,
-      },
-      ec2Statuses: comesBack(s),
-    }),
-  },
-  {
-    name: "route53-api-throttling",
-    description:
-      "The Route 53 API throttles every call (Throttling, 400): the check could not ask, so no restart; the pager (check-unavailable).",
-    unsupported: needs("route53"),
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "check-unavailable" },
-    setup: (s) => ({
-      behaviour: {
-        ...NO_FAULT,
-        awsFault: (call) =>
-          call.service === "route53" ? awsError(400, "Throttling", "Rate exceeded") : undefined,
-      },
-      ec2Statuses: comesBack(s),
-    }),
-  },
-  {
+  route53ApiFault(
+    "route53-api-failing",
+    "answers 500 through the SDK's retries",
+    awsError(500, "InternalFailure", "simulated Route 53 outage"),
+  ),
+  route53ApiFault(
+    "route53-api-throttling",
+    "throttles every call (Throttling, 400)",
+    awsError(400, "Throttling", "Rate exceeded"),
+  ),
+  couldNotAsk({
     name: "ssh-key-secret-denied",
     description:
       "Secrets Manager denies the SSH key (AccessDeniedException, as with a KMS key the role may not use): no restart; the pager (check-unavailable).",
@@ -246,24 +270,19 @@ export const SCENARIOS: readonly Scenario[] = [
       s.ssh?.privateKeySecret === undefined
         ? `${s.instanceId} has no SSH key secret (command mode)`
         : undefined,
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "check-unavailable" },
-    setup: (s) => ({
-      behaviour: {
-        ...NO_FAULT,
-        awsFault: (call) =>
-          call.service === "secretsmanager" &&
-          (call.body as { SecretId?: string } | undefined)?.SecretId === s.ssh?.privateKeySecret
-            ? awsError(
-                400,
-                "AccessDeniedException",
-                "Access to KMS is not allowed. The role may not use the key that encrypts this secret.",
-              )
-            : undefined,
-      },
-      ec2Statuses: comesBack(s),
+    fault: (s) => ({
+      awsFault: (call) =>
+        call.service === "secretsmanager" &&
+        (call.body as { SecretId?: string } | undefined)?.SecretId === s.ssh?.privateKeySecret
+          ? awsError(
+              400,
+              "AccessDeniedException",
+              "Access to KMS is not allowed. The role may not use the key that encrypts this secret.",
+            )
+          : undefined,
     }),
-  },
-  {
+  }),
+  couldNotAsk({
     name: "instance-lookup-failing",
     description:
       "EC2 DescribeInstances is refused (UnauthorizedOperation) when the SSH or TCP check looks up the instance's address: no restart; the pager (check-unavailable).",
@@ -271,33 +290,25 @@ export const SCENARIOS: readonly Scenario[] = [
       (s.ssh && s.ssh.host === undefined) || (s.tcp && s.tcp.host === undefined)
         ? undefined
         : `${s.instanceId} has no SSH or TCP check that looks up the instance's address`,
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "check-unavailable" },
-    setup: (s) => ({
-      behaviour: {
-        ...NO_FAULT,
-        awsFault: (call) =>
-          call.service === "ec2" && call.operation === "DescribeInstances"
-            ? awsError(403, "UnauthorizedOperation", "You are not authorized to perform this operation.")
-            : undefined,
-      },
-      ec2Statuses: comesBack(s),
+    fault: () => ({
+      awsFault: (call) =>
+        call.service === "ec2" && call.operation === "DescribeInstances"
+          ? awsError(403, "UnauthorizedOperation", "You are not authorized to perform this operation.")
+          : undefined,
     }),
-  },
-  {
+  }),
+  couldNotAsk({
     name: "function-not-ready",
     description:
       "The first check's function cannot be invoked (Lambda.ResourceNotReadyException: a VPC function idle for weeks), through the retries: no restart; the pager (check-unavailable).",
     unsupported: always,
-    expect: { status: "SUCCEEDED", outcome: "escalated", reason: "check-unavailable" },
-    setup: (s) => ({
-      behaviour: NO_FAULT,
-      ec2Statuses: comesBack(s),
+    fault: (s) => ({
       invokeError: {
         function: checkNamed(firstCheck(s)).functionName as FunctionName,
         error: "Lambda.ResourceNotReadyException",
       },
     }),
-  },
+  }),
 ];
 
 /** A request the simulator cannot run; `choices` are the valid values to show the user. */

@@ -3,7 +3,7 @@
  * state's `Next` (or a Choice's `Default`, a rule's `Next`, a Catch's `Next`) may say {@link NEXT},
  * "whatever follows me", and {@link chain} wires a list of fragments top to bottom.
  */
-import type { AslState, ChoiceState } from "./asl";
+import type { AslState, ChoiceCondition, ChoiceState } from "./asl";
 
 /** "The next fragment in the chain": replaced by {@link chain}. */
 export const NEXT = "→ next";
@@ -13,6 +13,12 @@ export interface Fragment {
   readonly start: string;
   readonly states: Readonly<Record<string, AslState>>;
 }
+
+/** The Choice condition "`Variable` is present". */
+export const isPresent = (Variable: string): ChoiceCondition => ({ Variable, IsPresent: true });
+
+/** The Choice condition that holds when `condition` does not. */
+export const not = (condition: ChoiceCondition): ChoiceCondition => ({ Not: condition });
 
 /** A fragment starting at its first state. */
 export function fragment(states: Readonly<Record<string, AslState>>): Fragment {

@@ -8,15 +8,8 @@ export { METRICS, NOTIFICATION_FAILED_ERROR } from "./fragments/finish";
 export { INVALID_INPUT_ERROR } from "./fragments/input";
 export { LOCK_ATTRIBUTES } from "./fragments/lock";
 export { PAUSE_KEY_PREFIX } from "./fragments/pause";
-export {
-  chatStates,
-  checkStates,
-  escalationState,
-  pollStates,
-  RECORD_STATES,
-  runStates,
-  STATE,
-} from "./states";
+// The state names and the helpers that build them: all of states.ts.
+export * from "./states";
 export type { WorkflowProps } from "./tasks";
 export {
   functionTimeoutSeconds,

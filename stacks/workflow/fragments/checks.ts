@@ -7,8 +7,7 @@ import { ALL_CHECKS, CHECK_NAMES, type CheckName } from "../../../contract/check
 import type { AnyCheck } from "../../../contract/checks/check";
 import { CHECK_RESULT_STATUSES } from "../../../contract/workflow";
 import type { FunctionName } from "../../function-catalog";
-import type { ChoiceCondition } from "../asl";
-import { type Fragment, fragment } from "../fragment";
+import { type Fragment, fragment, isPresent, not } from "../fragment";
 import { checkStates, type Run, runKey, runStates } from "../states";
 import type { Tasks } from "../tasks";
 import { LAMBDA_TRANSIENT_RETRY, TRANSIENT_LAMBDA_ERRORS } from "../timeouts";
@@ -26,9 +25,6 @@ const ENDS = {
   failed: "Checks failed",
   unavailable: "Checks could not run",
 } as const;
-
-const isPresent = (Variable: string): ChoiceCondition => ({ Variable, IsPresent: true });
-const not = (condition: ChoiceCondition): ChoiceCondition => ({ Not: condition });
 
 /** A run's entry (every check starts as not-run) and its three exits. */
 export function run(n: Run, exits: RunExits): Fragment {

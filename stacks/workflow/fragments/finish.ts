@@ -3,7 +3,7 @@
  * outcome, whether it restarted and how long the restart took (its errors never change the
  * outcome), then success, or failure when chat or the pager stayed unreachable.
  */
-import { type Fragment, fragment } from "../fragment";
+import { type Fragment, fragment, isPresent } from "../fragment";
 import { RECORD_STATES, STATE } from "../states";
 import type { Tasks } from "../tasks";
 
@@ -24,6 +24,9 @@ const DIMENSIONS = [
   { Name: "instance", "Value.$": "$.report.instanceId" },
   { Name: "outcome", "Value.$": "$.report.outcome" },
 ];
+
+/** How long the restart took, as the elapsed task measured it (absent without a restart). */
+const SECONDS = "$.measured.result.seconds";
 
 function datum(name: string, value: number | string, unit: "Count" | "Seconds") {
   return {
@@ -52,33 +55,25 @@ export function finish(t: Tasks): Fragment {
       Type: "Choice",
       Choices: [
         {
-          And: [
-            { Variable: "$.measured.result.seconds", IsPresent: true },
-            { Variable: "$.measured.result.seconds", IsNumeric: true },
-          ],
+          And: [isPresent(SECONDS), { Variable: SECONDS, IsNumeric: true }],
           Next: RECORD_STATES.back,
         },
-        { Variable: "$.report.restart", IsPresent: true, Next: RECORD_STATES.restarted },
+        { ...isPresent("$.report.restart"), Next: RECORD_STATES.restarted },
       ],
       Default: RECORD_STATES.plain,
     },
     [RECORD_STATES.back]: put([
       executions,
       datum(METRICS.restarts, 1, "Count"),
-      datum(METRICS.restartSeconds, "$.measured.result.seconds", "Seconds"),
+      datum(METRICS.restartSeconds, SECONDS, "Seconds"),
     ]),
     [RECORD_STATES.restarted]: put([executions, datum(METRICS.restarts, 1, "Count")]),
     [RECORD_STATES.plain]: put([executions, datum(METRICS.restarts, 0, "Count")]),
     [STATE.delivered]: {
       Type: "Choice",
+      // Chat or the pager, unreachable through its retries, left its error under $.delivery.
       Choices: [
-        {
-          Or: [
-            { Variable: "$.delivery.pager", IsPresent: true },
-            { Variable: "$.delivery.chat", IsPresent: true },
-          ],
-          Next: STATE.notificationFailed,
-        },
+        { Or: ["$.delivery.pager", "$.delivery.chat"].map(isPresent), Next: STATE.notificationFailed },
       ],
       Default: STATE.done,
     },

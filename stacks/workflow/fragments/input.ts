@@ -9,14 +9,11 @@ import { instanceIdField, regionField } from "../../../contract/identifiers";
 import { CHAT_EVENTS } from "../../../contract/notifications";
 import { RESTART_INPUT } from "../../../contract/restart";
 import type { ChoiceCondition } from "../asl";
-import { type Fragment, fragment, NEXT } from "../fragment";
+import { type Fragment, fragment, isPresent, NEXT, not } from "../fragment";
 import { STATE } from "../states";
 
 /** The Error of the Fail state a malformed input ends in. */
 export const INVALID_INPUT_ERROR = "FirstLine.InvalidInput";
-
-const isPresent = (Variable: string): ChoiceCondition => ({ Variable, IsPresent: true });
-const not = (condition: ChoiceCondition): ChoiceCondition => ({ Not: condition });
 
 /** The input fields the workflow itself reads, each with its contract field. */
 const FIELDS: readonly (readonly [path: string, field: Field<unknown>])[] = [

@@ -5,7 +5,7 @@
  * The restart call is retried only on throttling: a call EC2 accepted is never repeated.
  */
 import type { ChoiceCondition, TaskState } from "../asl";
-import { chain, type Fragment, fragment, NEXT } from "../fragment";
+import { chain, type Fragment, fragment, isPresent, NEXT, not } from "../fragment";
 import { pollStates, STATE } from "../states";
 import type { Tasks } from "../tasks";
 import { LAMBDA_TRANSIENT_RETRY, RESTART_RETRY } from "../timeouts";
@@ -81,7 +81,7 @@ function pollUntil(
     [s.test]: {
       Type: "Choice",
       Choices: [
-        { Or: needed.map((p) => ({ Not: { Variable: `${polled}.${p}`, IsPresent: true } })), Next: s.spend },
+        { Or: needed.map((p) => not(isPresent(`${polled}.${p}`))), Next: s.spend },
         { ...reached, Next: NEXT },
       ],
       Default: s.spend,
