@@ -7,7 +7,7 @@ import type { SenderRequest } from "../../contract/senders/sender";
 import type { NotificationEvent, NotificationResult } from "../../contract/workflow";
 import { defineHandler } from "./handler";
 import { type Fetch, postJson } from "./http";
-import type { LogSink } from "./log";
+import { type LogSink, redact } from "./log";
 import { parseNotificationEvent } from "./message";
 import type { SecretReader } from "./secrets";
 
@@ -28,6 +28,17 @@ export interface Delivery {
   readonly request: SenderRequest;
 }
 
+/** What one notifier does differently from the others. */
+export interface NotifierParts {
+  /** The secret that holds the service's credential (webhook URL, API key) for this event. */
+  secret(input: NotificationEvent): string;
+  /**
+   * The request for this event, given the secret's value (trimmed, and redacted from every log
+   * line and error). Throws a named error when the value cannot be what the service needs.
+   */
+  deliver(input: NotificationEvent, credential: string): Delivery;
+}
+
 /**
  * A notifier's Lambda handler. Nothing is read or sent for a malformed event; a delivery
  * failure is thrown (named, for the workflow's retry and catch), never swallowed.
@@ -35,14 +46,19 @@ export interface Delivery {
 export function defineNotifier(
   name: string,
   deps: NotifierDeps,
-  prepare: (input: NotificationEvent, readSecret: SecretReader) => Promise<Delivery>,
+  parts: NotifierParts,
 ): (event: unknown) => Promise<NotificationResult> {
   return defineHandler<NotificationEvent, NotificationResult>({
     name,
     parse: parseNotificationEvent,
     key: ({ report }) => ({ region: report.region, instanceId: report.instanceId }),
     async run(input) {
-      const { target, request } = await prepare(input, deps.readSecret);
+      // A value stored with a trailing newline (as `echo ... | aws secretsmanager` leaves it)
+      // would be an invalid header value or a different URL. The reader registered the stored
+      // value for redaction; the trimmed one differs from it, so it is registered too.
+      const credential = (await deps.readSecret(parts.secret(input))).trim();
+      redact(credential);
+      const { target, request } = parts.deliver(input, credential);
       const { statusCode } = await postJson({
         target,
         ...request,
