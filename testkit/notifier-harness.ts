@@ -43,6 +43,8 @@ export interface NotifierHarness {
   logged(): unknown[];
   /** The deps the function's Lambda entry builds, logging into {@link lines}. */
   deps(options?: NotifyDepsOptions): NotifierDeps;
+  /** Expects that this test neither asked Secrets Manager for anything nor sent the service anything. */
+  expectUntouched(): void;
 }
 
 /**
@@ -72,6 +74,10 @@ export function useNotifierHarness(options: NotifierHarnessOptions): NotifierHar
       timeoutMs,
       log: (line) => lines.push(line),
     }),
+    expectUntouched() {
+      expect(options.secretsManager.calls()).toHaveLength(0);
+      expect(harness.server.requests).toHaveLength(0);
+    },
   };
   beforeEach(() => {
     harness.server.reset();

@@ -216,8 +216,7 @@ describe("escalate (OpsGenie) against a capture server", () => {
       "report.runs.first.tcp: required (a check's outcome)",
       'context.executionArn: "not-an-arn" is not a Step Functions execution ARN',
     ]);
-    expect(secretsManager.calls()).toHaveLength(0);
-    expect(opsgenie.server.requests).toHaveLength(0);
+    opsgenie.expectUntouched();
   });
 
   it("the deployed handler rejects an event without an instance id before reading the key", async () => {

@@ -159,8 +159,7 @@ describe("notify-chat (Slack) against a capture server", () => {
       "report.runs.first.ssh: required (a check's outcome)",
       "report.runs.first.tcp: required (a check's outcome)",
     ]);
-    expect(secretsManager.calls()).toHaveLength(0);
-    expect(slack.server.requests).toHaveLength(0);
+    slack.expectUntouched();
   });
 
   it("the deployed handler rejects a non-object event before reading the secret", async () => {
