@@ -11,6 +11,7 @@ import type { Fetch } from "../functions/shared/http";
 import type { NotifierDeps } from "../functions/shared/notifier";
 import { createSecretReader, secretsManagerClients } from "../functions/shared/secrets";
 import { type CaptureServer, type CaptureServerOptions, startCaptureServer } from "./capture-server";
+import { jsonLines } from "./log-lines";
 
 export interface NotifierHarnessOptions {
   /** The test file's Secrets Manager mock (`mockClient(SecretsManagerClient)`, one per file). */
@@ -67,7 +68,7 @@ export function useNotifierHarness(options: NotifierHarnessOptions): NotifierHar
       return server;
     },
     lines,
-    logged: () => lines.map((line) => JSON.parse(line) as unknown),
+    logged: () => jsonLines(lines),
     deps: ({ fetch: fetchWith = fetch, timeoutMs = 2000 } = {}) => ({
       readSecret: createSecretReader(secretsManagerClients()),
       fetch: fetchWith,
