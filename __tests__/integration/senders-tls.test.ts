@@ -3,20 +3,14 @@
  * Secrets Manager reader (its client mocked) and the real `fetch`, against a stand-in on
  * 127.0.0.1 that speaks the service's documented shape over TLS (testkit/capture-server).
  */
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import type { ChatType, PagerType } from "../../contract/senders";
 import type { NotificationEvent } from "../../contract/workflow";
 import { createEscalate } from "../../functions/escalate/escalate";
 import { createNotifyChat } from "../../functions/notify-chat/notify-chat";
 import { DeliveryFailedError, DeliveryRejectedError } from "../../functions/shared/errors";
-import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
-import {
-  type CapturedRequest,
-  type CaptureReply,
-  SERVICE_STAND_INS,
-  startCaptureServer,
-} from "../../testkit/capture-server";
+import { type CapturedRequest, type CaptureReply, SERVICE_STAND_INS } from "../../testkit/capture-server";
 import { type NotifyDepsOptions, useNotifierHarness } from "../../testkit/notifier-harness";
 import { selfSignedCertificate, type TestCertificate } from "../../testkit/tls";
 
@@ -313,27 +307,24 @@ describe.each(SERVICES)("$type over TLS", (service) => {
 });
 
 describe("a test endpoint over plain http on 127.0.0.1", () => {
+  const pagerduty = SERVICES.find((s) => s.type === "pagerduty");
+  if (pagerduty === undefined) throw new Error("no pagerduty service");
+  const harness = useNotifierHarness({
+    secretsManager,
+    secretId: PAGER_SECRET,
+    secretValue: (url) => pagerduty.secret(url),
+    server: () => ({ respond: SERVICE_STAND_INS.pagerduty }),
+  });
+
   it("takes a pager's apiUrl on loopback, as the README says", async () => {
-    const server = await startCaptureServer({ respond: SERVICE_STAND_INS.pagerduty });
-    try {
-      const pagerduty = SERVICES.find((s) => s.type === "pagerduty");
-      if (pagerduty === undefined) throw new Error("no pagerduty service");
-      secretsManager.reset();
-      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: pagerduty.secret(server.url) });
-      const escalate = createEscalate({
-        readSecret: createSecretReader(secretsManagerClients()),
-        fetch: server.fetch,
-        log: () => {},
-      });
+    const { server } = harness;
+    const escalate = createEscalate(harness.deps({ fetch: server.fetch }));
 
-      const result = await escalate(escalation(pagerduty, server.url));
+    const result = await escalate(escalation(pagerduty, server.url));
 
-      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(result).toEqual({ delivered: true, target: "pagerduty", statusCode: 202 });
-      expect(server.requests.map((r) => r.path)).toEqual(["/v2/enqueue"]);
-    } finally {
-      await server.close();
-    }
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(result).toEqual({ delivered: true, target: "pagerduty", statusCode: 202 });
+    expect(server.requests.map((r) => r.path)).toEqual(["/v2/enqueue"]);
   });
 });
 
