@@ -4,8 +4,7 @@
  * secret, and the deps its Lambda entry builds it with (the real secret reader, so its cache and
  * redaction are exercised), with the function's log lines kept for assertions.
  */
-import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { AwsClientStub } from "aws-sdk-client-mock";
 import type { Fetch } from "../functions/shared/http";
 import type { NotifierDeps } from "../functions/shared/notifier";
