@@ -198,35 +198,24 @@ describe("route53-check with Route 53 failing", () => {
 });
 
 describe("ssh-check with Secrets Manager or EC2 failing", () => {
+  /** An ssh-check event against the suite's sshd, with `settings` over its settings. */
+  const sshEvent = (settings: Record<string, unknown>) => ({
+    instanceId: INSTANCE_ID,
+    region: OWN_REGION,
+    settings: {
+      port: sshServer.port,
+      user: "ec2-user",
+      hostKeySha256: [HOST_FP],
+      command: "true",
+      timeoutSeconds: 5,
+      inVpc: false,
+      ...settings,
+    },
+  });
   /** Handshake mode with no host: the address comes from DescribeInstances. */
-  const handshakeEvent = () => ({
-    instanceId: INSTANCE_ID,
-    region: OWN_REGION,
-    settings: {
-      port: sshServer.port,
-      user: "ec2-user",
-      hostKeySha256: [HOST_FP],
-      mode: "handshake",
-      command: "true",
-      timeoutSeconds: 5,
-      inVpc: false,
-    },
-  });
-  const commandEvent = (privateKeySecret: string, host?: string) => ({
-    instanceId: INSTANCE_ID,
-    region: OWN_REGION,
-    settings: {
-      ...(host === undefined ? {} : { host }),
-      port: sshServer.port,
-      user: "ec2-user",
-      hostKeySha256: [HOST_FP],
-      mode: "command",
-      privateKeySecret,
-      command: "true",
-      timeoutSeconds: 5,
-      inVpc: false,
-    },
-  });
+  const handshakeEvent = () => sshEvent({ mode: "handshake" });
+  const commandEvent = (privateKeySecret: string, host?: string) =>
+    sshEvent({ ...(host === undefined ? {} : { host }), mode: "command", privateKeySecret });
 
   it.each([
     [

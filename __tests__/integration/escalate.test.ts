@@ -2,41 +2,24 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { mockClient } from "aws-sdk-client-mock";
 import { handler } from "../../functions/escalate";
 import { createEscalate } from "../../functions/escalate/escalate";
-import { DeliveryFailedError, DeliveryRejectedError, InvalidInputError } from "../../functions/shared/errors";
-import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
-import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
+import { DeliveryFailedError, DeliveryRejectedError } from "../../functions/shared/errors";
+import { invalidInputProblems } from "../../testkit/invalid-input";
+import { useNotifierHarness } from "../../testkit/notifier-harness";
 import escalated from "../fixtures/events/notification-escalated.json";
 
 const secretsManager = mockClient(SecretsManagerClient);
 const API_KEY = "5b0e5f4c-9d1a-4c1e-b7a1-opsgenie-test-key";
 
-let opsgenie: CaptureServer;
-let lines: string[];
-
-beforeAll(async () => {
-  opsgenie = await startCaptureServer({ status: 202, body: '{"result":"Request will be processed"}' });
+const opsgenie = useNotifierHarness({
+  secretsManager,
+  secretId: "first-line/opsgenie-api-key",
+  secretValue: () => API_KEY,
+  server: () => ({ status: 202, body: '{"result":"Request will be processed"}' }),
 });
-
-afterAll(async () => {
-  await opsgenie.close();
-});
-
-beforeEach(() => {
-  opsgenie.reset();
-  secretsManager.reset();
-  lines = [];
-  secretsManager
-    .on(GetSecretValueCommand, { SecretId: "first-line/opsgenie-api-key" })
-    .resolves({ SecretString: API_KEY });
-});
+const { lines } = opsgenie;
 
 function alert(timeoutMs = 2000) {
-  return createEscalate({
-    readSecret: createSecretReader(secretsManagerClients()),
-    fetch,
-    timeoutMs,
-    log: (line) => lines.push(line),
-  });
+  return createEscalate(opsgenie.deps({ timeoutMs }));
 }
 
 interface Overrides {
@@ -46,7 +29,7 @@ interface Overrides {
 }
 
 /** The escalated fixture, pointed at the capture server, with overrides of its report, context and pager. */
-function event(overrides: Overrides = {}, apiUrl = opsgenie.url) {
+function event(overrides: Overrides = {}, apiUrl = opsgenie.server.url) {
   const { notifications } = escalated.context;
   return {
     ...escalated,
@@ -72,7 +55,7 @@ interface AlertBody {
 }
 
 function sentBodies(): AlertBody[] {
-  return opsgenie.requests.map((r) => r.body as AlertBody);
+  return opsgenie.server.requests.map((r) => r.body as AlertBody);
 }
 
 describe("escalate (OpsGenie) against a capture server", () => {
@@ -80,8 +63,8 @@ describe("escalate (OpsGenie) against a capture server", () => {
     const result = await alert()(event());
 
     expect(result).toEqual({ delivered: true, target: "opsgenie", statusCode: 202 });
-    expect(opsgenie.requests).toHaveLength(1);
-    const request = opsgenie.requests[0];
+    expect(opsgenie.server.requests).toHaveLength(1);
+    const request = opsgenie.server.requests[0];
     expect(request?.method).toBe("POST");
     expect(request?.path).toBe("/v2/alerts");
     expect(request?.headers.authorization).toBe(`GenieKey ${API_KEY}`);
@@ -153,14 +136,14 @@ describe("escalate (OpsGenie) against a capture server", () => {
   });
 
   it("appends the documented path to the API base URL, keeping a path prefix", async () => {
-    await alert()(event({}, `${opsgenie.url}/`));
-    await alert()(event({}, `${opsgenie.url}/compat/`));
+    await alert()(event({}, `${opsgenie.server.url}/`));
+    await alert()(event({}, `${opsgenie.server.url}/compat/`));
 
-    expect(opsgenie.requests.map((r) => r.path)).toEqual(["/v2/alerts", "/compat/v2/alerts"]);
+    expect(opsgenie.server.requests.map((r) => r.path)).toEqual(["/v2/alerts", "/compat/v2/alerts"]);
   });
 
   it("throws DeliveryFailed when OpsGenie answers 500", async () => {
-    opsgenie.reply({ status: 500, body: '{"message":"Internal error"}' });
+    opsgenie.server.reply({ status: 500, body: '{"message":"Internal error"}' });
 
     const error = await alert()(event()).catch((err: unknown) => err);
 
@@ -170,7 +153,7 @@ describe("escalate (OpsGenie) against a capture server", () => {
   });
 
   it("throws DeliveryFailed when OpsGenie does not answer within the timeout", async () => {
-    opsgenie.reply({ status: 202, delayMs: 5000 });
+    opsgenie.server.reply({ status: 202, delayMs: 5000 });
 
     const error = await alert(150)(event()).catch((err: unknown) => err);
 
@@ -180,25 +163,26 @@ describe("escalate (OpsGenie) against a capture server", () => {
 
   it("keeps the API key out of the log, the result and the error", async () => {
     const result = await alert()(event());
-    opsgenie.reply({ status: 401, body: `{"message":"Key ${API_KEY} is invalid"}` });
+    opsgenie.server.reply({ status: 401, body: `{"message":"Key ${API_KEY} is invalid"}` });
     const error = await alert()(event()).catch((err: unknown) => err);
 
-    expect(lines).toHaveLength(2);
-    expect(JSON.parse(lines[0] ?? "")).toEqual({
-      level: "info",
-      message: "escalate finished",
-      fn: "escalate",
-      region: "us-east-2",
-      instanceId: "i-0fedcba9876543210",
-      delivered: true,
-      event: "escalated",
-      executionArn: escalated.context.executionArn,
-      target: "opsgenie",
-      statusCode: 202,
-    });
+    expect(opsgenie.logged()).toEqual([
+      {
+        level: "info",
+        message: "escalate finished",
+        fn: "escalate",
+        region: "us-east-2",
+        instanceId: "i-0fedcba9876543210",
+        delivered: true,
+        event: "escalated",
+        executionArn: escalated.context.executionArn,
+        target: "opsgenie",
+        statusCode: 202,
+      },
+      expect.objectContaining({ level: "error", errorName: "DeliveryRejected" }),
+    ]);
     // A refused key is not retried: it would be refused again.
     expect(error).toBeInstanceOf(DeliveryRejectedError);
-    expect(JSON.parse(lines[1] ?? "")).toMatchObject({ level: "error", errorName: "DeliveryRejected" });
     for (const text of [...lines, JSON.stringify(result), (error as Error).message]) {
       expect(text).not.toContain(API_KEY);
     }
@@ -212,36 +196,35 @@ describe("escalate (OpsGenie) against a capture server", () => {
 
     await alert()(event());
 
-    expect(opsgenie.requests[0]?.headers.authorization).toBe(`GenieKey ${API_KEY}`);
+    expect(opsgenie.server.requests[0]?.headers.authorization).toBe(`GenieKey ${API_KEY}`);
   });
 
   it("rejects an invalid event with InvalidInput before reading the key or posting", async () => {
-    const error = await alert()(
-      event({
-        report: { runs: { first: { url: { status: "broken" } } } },
-        context: { executionArn: "not-an-arn" },
-      }),
-    ).catch((err: unknown) => err);
+    const problems = await invalidInputProblems(
+      alert()(
+        event({
+          report: { runs: { first: { url: { status: "broken" } } } },
+          context: { executionArn: "not-an-arn" },
+        }),
+      ),
+    );
 
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).problems).toEqual([
+    expect(problems).toEqual([
       'report.runs.first.url.status: expected one of "passed", "failed", "unavailable", "skipped", "not-run", got "broken"',
       "report.runs.first.route53: required (a check's outcome)",
       "report.runs.first.ssh: required (a check's outcome)",
       "report.runs.first.tcp: required (a check's outcome)",
       'context.executionArn: "not-an-arn" is not a Step Functions execution ARN',
     ]);
-    expect(secretsManager.calls()).toHaveLength(0);
-    expect(opsgenie.requests).toHaveLength(0);
+    opsgenie.expectUntouched();
   });
 
   it("the deployed handler rejects an event without an instance id before reading the key", async () => {
     const { instanceId: _instanceId, ...report } = escalated.report;
 
-    const error = await handler({ ...escalated, report }).catch((err: unknown) => err);
+    const problems = await invalidInputProblems(handler({ ...escalated, report }));
 
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).problems).toEqual([
+    expect(problems).toEqual([
       "report.instanceId: required (an EC2 instance id (i- followed by 8 or 17 hex digits))",
     ]);
     expect(secretsManager.calls()).toHaveLength(0);

@@ -7,8 +7,9 @@ import {
   InvalidInputError,
   SecretUnavailableError,
 } from "../../functions/shared/errors";
-import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
-import { type CaptureServer, startCaptureServer } from "../../testkit/capture-server";
+import { startCaptureServer } from "../../testkit/capture-server";
+import { invalidInputProblems } from "../../testkit/invalid-input";
+import { useNotifierHarness } from "../../testkit/notifier-harness";
 import recovered from "../fixtures/events/notification-recovered.json";
 
 const secretsManager = mockClient(SecretsManagerClient);
@@ -17,33 +18,15 @@ const CONSOLE_URL =
   "https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/" +
   recovered.context.executionArn;
 
-let slack: CaptureServer;
-let lines: string[];
-
-beforeAll(async () => {
-  slack = await startCaptureServer();
+const slack = useNotifierHarness({
+  secretsManager,
+  secretId: "first-line/slack-webhook",
+  secretValue: (url) => `${url}/services/T0000/B0000/${TOKEN}`,
 });
-
-afterAll(async () => {
-  await slack.close();
-});
-
-beforeEach(() => {
-  slack.reset();
-  secretsManager.reset();
-  lines = [];
-  secretsManager
-    .on(GetSecretValueCommand, { SecretId: "first-line/slack-webhook" })
-    .resolves({ SecretString: `${slack.url}/services/T0000/B0000/${TOKEN}` });
-});
+const { lines } = slack;
 
 function notify(timeoutMs = 2000) {
-  return createNotifyChat({
-    readSecret: createSecretReader(secretsManagerClients()),
-    fetch,
-    timeoutMs,
-    log: (line) => lines.push(line),
-  });
+  return createNotifyChat(slack.deps({ timeoutMs }));
 }
 
 /** Every string anywhere in the Slack payload, so assertions do not depend on block layout. */
@@ -57,8 +40,8 @@ describe("notify-chat (Slack) against a capture server", () => {
 
     expect(result).toEqual({ delivered: true, target: "slack", statusCode: 200 });
     expect(JSON.stringify(result)).not.toContain(TOKEN);
-    expect(slack.requests).toHaveLength(1);
-    const request = slack.requests[0];
+    expect(slack.server.requests).toHaveLength(1);
+    const request = slack.server.requests[0];
     expect(request?.method).toBe("POST");
     expect(request?.path).toBe(`/services/T0000/B0000/${TOKEN}`);
     expect(request?.headers["content-type"]).toBe("application/json");
@@ -84,44 +67,46 @@ describe("notify-chat (Slack) against a capture server", () => {
   it("logs one structured line without the webhook URL or its token", async () => {
     await notify()(recovered);
 
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? "")).toEqual({
-      level: "info",
-      message: "notify-chat finished",
-      fn: "notify-chat",
-      region: "eu-west-1",
-      instanceId: "i-0123456789abcdef0",
-      delivered: true,
-      event: "recovered",
-      executionArn: recovered.context.executionArn,
-      target: "slack",
-      statusCode: 200,
-    });
+    expect(slack.logged()).toEqual([
+      {
+        level: "info",
+        message: "notify-chat finished",
+        fn: "notify-chat",
+        region: "eu-west-1",
+        instanceId: "i-0123456789abcdef0",
+        delivered: true,
+        event: "recovered",
+        executionArn: recovered.context.executionArn,
+        target: "slack",
+        statusCode: 200,
+      },
+    ]);
     expect(lines.join("\n")).not.toContain(TOKEN);
   });
 
   it("throws DeliveryFailed when Slack answers 500, without the token in the error or the log", async () => {
-    slack.reply({ status: 500, body: "internal_error" });
+    slack.server.reply({ status: 500, body: "internal_error" });
 
     const error = await notify()(recovered).catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(DeliveryFailedError);
     expect((error as Error).name).toBe("DeliveryFailed");
     expect((error as Error).message).toBe("slack answered HTTP 500: internal_error");
-    expect(slack.requests).toHaveLength(1);
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? "")).toMatchObject({ level: "error", errorName: "DeliveryFailed" });
+    expect(slack.server.requests).toHaveLength(1);
+    expect(slack.logged()).toEqual([
+      expect.objectContaining({ level: "error", errorName: "DeliveryFailed" }),
+    ]);
     expect(lines.join("\n")).not.toContain(TOKEN);
   });
 
   it("throws DeliveryFailed when Slack does not answer within the timeout", async () => {
-    slack.reply({ delayMs: 5000 });
+    slack.server.reply({ delayMs: 5000 });
 
     const error = await notify(150)(recovered).catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(DeliveryFailedError);
     expect((error as Error).message).toBe("slack did not answer within 150 ms");
-    expect(slack.requests).toHaveLength(1);
+    expect(slack.server.requests).toHaveLength(1);
   });
 
   it("throws DeliveryFailed when nothing listens at the webhook address", async () => {
@@ -150,7 +135,7 @@ describe("notify-chat (Slack) against a capture server", () => {
     expect((error as Error).message).toBe(
       "Secrets Manager: secret first-line/slack-webhook does not hold an https webhook URL (it should hold the Slack incoming-webhook URL)",
     );
-    expect(slack.requests).toHaveLength(0);
+    expect(slack.server.requests).toHaveLength(0);
   });
 
   it("reads the webhook secret once for two notifications of a warm container", async () => {
@@ -160,23 +145,21 @@ describe("notify-chat (Slack) against a capture server", () => {
     await warm(recovered);
 
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    expect(slack.requests).toHaveLength(2);
+    expect(slack.server.requests).toHaveLength(2);
   });
 
   it("rejects an invalid event with InvalidInput before reading the secret or posting", async () => {
     const report = { ...recovered.report, region: "moon-base-1a", runs: { first: {} } };
-    const error = await notify()({ ...recovered, report }).catch((err: unknown) => err);
+    const problems = await invalidInputProblems(notify()({ ...recovered, report }));
 
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).problems).toEqual([
+    expect(problems).toEqual([
       'report.region: "moon-base-1a" is not an AWS region name (e.g. eu-west-1)',
       "report.runs.first.url: required (a check's outcome)",
       "report.runs.first.route53: required (a check's outcome)",
       "report.runs.first.ssh: required (a check's outcome)",
       "report.runs.first.tcp: required (a check's outcome)",
     ]);
-    expect(secretsManager.calls()).toHaveLength(0);
-    expect(slack.requests).toHaveLength(0);
+    slack.expectUntouched();
   });
 
   it("the deployed handler rejects a non-object event before reading the secret", async () => {

@@ -2,6 +2,7 @@ import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-rout
 import { mockClient } from "aws-sdk-client-mock";
 import { handler } from "../../functions/route53-check/index";
 import { InvalidInputError } from "../../functions/shared/errors";
+import { useStdoutCapture } from "../../testkit/log-lines";
 
 // The deployed handler end to end; only the Route 53 API is faked.
 
@@ -9,7 +10,7 @@ const INSTANCE_ID = "i-0123456789abcdef0";
 const REGION = "eu-west-1";
 const HEALTH_CHECK_ID = "abcdef01-2345-6789-abcd-ef0123456789";
 const route53 = mockClient(Route53Client);
-let logLines: string[];
+const stdout = useStdoutCapture();
 
 function event(settings: unknown): Record<string, unknown> {
   return { instanceId: INSTANCE_ID, region: REGION, settings };
@@ -17,15 +18,6 @@ function event(settings: unknown): Record<string, unknown> {
 
 beforeEach(() => {
   route53.reset();
-  logLines = [];
-  jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    logLines.push(String(chunk).trimEnd());
-    return true;
-  });
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
 });
 
 describe("route53-check handler", () => {
@@ -45,15 +37,16 @@ describe("route53-check handler", () => {
       reason: "2 of 2 checkers report Success (100% >= 50%)",
       details: { healthCheckId: HEALTH_CHECK_ID, healthy: 2, total: 2, share: 1 },
     });
-    expect(logLines).toHaveLength(1);
-    expect(JSON.parse(logLines[0] ?? "")).toEqual({
-      level: "info",
-      message: "route53-check finished",
-      fn: "route53-check",
-      region: REGION,
-      instanceId: INSTANCE_ID,
-      ...result,
-    });
+    expect(stdout.logged()).toEqual([
+      {
+        level: "info",
+        message: "route53-check finished",
+        fn: "route53-check",
+        region: REGION,
+        instanceId: INSTANCE_ID,
+        ...result,
+      },
+    ]);
   });
 
   it("returns unavailable, not a throw, for an AWS error, and logs it", async () => {
@@ -67,7 +60,7 @@ describe("route53-check handler", () => {
       status: "unavailable",
       reason: `Route 53 API: GetHealthCheckStatus of ${HEALTH_CHECK_ID} failed: throttled (Throttling)`,
     });
-    expect(JSON.parse(logLines[0] ?? "")).toMatchObject({ level: "info", status: "unavailable" });
+    expect(stdout.logged()[0]).toMatchObject({ level: "info", status: "unavailable" });
   });
 
   it.each([
@@ -90,6 +83,6 @@ describe("route53-check handler", () => {
     await expect(attempt).rejects.toThrow(InvalidInputError);
     await expect(attempt).rejects.toMatchObject({ name: "InvalidInput", problems });
     expect(route53.calls()).toHaveLength(0);
-    expect(JSON.parse(logLines[0] ?? "")).toMatchObject({ level: "error", fn: "route53-check", problems });
+    expect(stdout.logged()[0]).toMatchObject({ level: "error", fn: "route53-check", problems });
   });
 });

@@ -122,6 +122,23 @@ const withContext = (event: Notification, context: Record<string, unknown>) => (
 const withNotifications = (event: Notification, notifications: Record<string, unknown>) =>
   withContext(event, { notifications: { ...event.context.notifications, ...notifications } });
 
+/** A well-formed ssh-check event against the suite's sshd, with `settings` over its settings. */
+const sshEvent = (settings: Record<string, unknown> = {}) => ({
+  instanceId: INSTANCE,
+  region: REGION_NAME,
+  settings: {
+    host: "127.0.0.1",
+    port: sshd.port,
+    user: "ec2-user",
+    hostKeySha256: [publicKeyFingerprint(hostKey.public)],
+    mode: "handshake",
+    command: "true",
+    timeoutSeconds: 2,
+    inVpc: false,
+    ...settings,
+  },
+});
+
 const SUBJECTS: readonly Subject[] = [
   {
     name: "url-check",
@@ -205,52 +222,22 @@ const SUBJECTS: readonly Subject[] = [
   {
     name: "ssh-check",
     handler: sshCheck,
-    valid: () => ({
-      instanceId: INSTANCE,
-      region: REGION_NAME,
-      settings: {
-        host: "127.0.0.1",
-        port: sshd.port,
-        user: "ec2-user",
-        hostKeySha256: [publicKeyFingerprint(hostKey.public)],
-        mode: "handshake",
-        command: "true",
-        timeoutSeconds: 2,
-        inVpc: false,
-      },
-    }),
-    specific: () => {
-      const base = (settings: Record<string, unknown>) => ({
-        instanceId: INSTANCE,
-        region: REGION_NAME,
-        settings: {
-          host: "127.0.0.1",
-          port: sshd.port,
-          user: "ec2-user",
-          hostKeySha256: [publicKeyFingerprint(hostKey.public)],
-          mode: "handshake",
-          command: "true",
-          timeoutSeconds: 2,
-          inVpc: false,
-          ...settings,
-        },
-      });
-      return [
-        ["no pinned host key (trust on first use)", base({ hostKeySha256: [] })],
-        ["a port out of range", base({ port: 70000 })],
-        ["an unknown mode", base({ mode: "shell" })],
-        ["command mode without a key secret", base({ mode: "command" })],
-        ["a huge command", base({ mode: "command", privateKeySecret: "k", command: "x".repeat(5000) })],
-        ["a host that reads as an ssh option", base({ host: "-oProxyCommand=sh" })],
-        [
-          "a partial secret ARN",
-          base({
-            mode: "command",
-            privateKeySecret: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k",
-          }),
-        ],
-      ];
-    },
+    valid: () => sshEvent(),
+    specific: () => [
+      ["no pinned host key (trust on first use)", sshEvent({ hostKeySha256: [] })],
+      ["a port out of range", sshEvent({ port: 70000 })],
+      ["an unknown mode", sshEvent({ mode: "shell" })],
+      ["command mode without a key secret", sshEvent({ mode: "command" })],
+      ["a huge command", sshEvent({ mode: "command", privateKeySecret: "k", command: "x".repeat(5000) })],
+      ["a host that reads as an ssh option", sshEvent({ host: "-oProxyCommand=sh" })],
+      [
+        "a partial secret ARN",
+        sshEvent({
+          mode: "command",
+          privateKeySecret: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k",
+        }),
+      ],
+    ],
   },
   {
     name: "tcp-check",

@@ -180,14 +180,28 @@ describe("secret values at run time", () => {
     expect(leaks(reported)).toEqual([]);
   });
 
-  it("notify-chat keeps the token out of its error and logs when Slack echoes it back", async () => {
-    receiver.reply({ status: 403, body: `invalid_token: no hook at ${SLACK_WEBHOOK}` });
+  it.each([
+    {
+      name: "notify-chat keeps the token out of its error and logs when Slack echoes it back",
+      handler: () => notifySlack,
+      event: slackEvent,
+      reply: { status: 403, body: `invalid_token: no hook at ${SLACK_WEBHOOK}` },
+      named: ["DeliveryRejected", "403"],
+    },
+    {
+      name: "escalate keeps the key out of its error and logs when OpsGenie echoes it back",
+      handler: () => alertOpsgenie,
+      event: opsgenieEvent,
+      reply: { status: 401, body: `{"message":"Key ${OPSGENIE_KEY} is invalid"}` },
+      named: ["401"],
+    },
+  ])("$name", async ({ handler, event, reply, named }) => {
+    receiver.reply(reply);
 
-    const { ok, reported } = await run(notifySlack, slackEvent());
+    const { ok, reported } = await run(handler(), event());
 
     expect(ok).toBe(false);
-    expect(reported).toContain("DeliveryRejected");
-    expect(reported).toContain("403");
+    for (const text of named) expect(reported).toContain(text);
     expect(leaks(reported)).toEqual([]);
     expect(leaks(logged.join(""))).toEqual([]);
   });
@@ -201,17 +215,6 @@ describe("secret values at run time", () => {
     expect(leaks(receiver.requests[0]?.rawBody ?? "")).toEqual([]);
     expect(leaks(logged.join(""))).toEqual([]);
     expect(leaks(reported)).toEqual([]);
-  });
-
-  it("escalate keeps the key out of its error and logs when OpsGenie echoes it back", async () => {
-    receiver.reply({ status: 401, body: `{"message":"Key ${OPSGENIE_KEY} is invalid"}` });
-
-    const { ok, reported } = await run(alertOpsgenie, opsgenieEvent());
-
-    expect(ok).toBe(false);
-    expect(reported).toContain("401");
-    expect(leaks(reported)).toEqual([]);
-    expect(leaks(logged.join(""))).toEqual([]);
   });
 
   it("ssh-check logs in with the stored private key and keeps it out of its result and logs", async () => {

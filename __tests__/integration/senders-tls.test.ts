@@ -3,22 +3,15 @@
  * Secrets Manager reader (its client mocked) and the real `fetch`, against a stand-in on
  * 127.0.0.1 that speaks the service's documented shape over TLS (testkit/capture-server).
  */
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import type { ChatType, PagerType } from "../../contract/senders";
 import type { NotificationEvent } from "../../contract/workflow";
 import { createEscalate } from "../../functions/escalate/escalate";
 import { createNotifyChat } from "../../functions/notify-chat/notify-chat";
 import { DeliveryFailedError, DeliveryRejectedError } from "../../functions/shared/errors";
-import type { Fetch } from "../../functions/shared/http";
-import { createSecretReader, secretsManagerClients } from "../../functions/shared/secrets";
-import {
-  type CapturedRequest,
-  type CaptureReply,
-  type CaptureServer,
-  SERVICE_STAND_INS,
-  startCaptureServer,
-} from "../../testkit/capture-server";
+import { type CapturedRequest, type CaptureReply, SERVICE_STAND_INS } from "../../testkit/capture-server";
+import { type NotifyDepsOptions, useNotifierHarness } from "../../testkit/notifier-harness";
 import { selfSignedCertificate, type TestCertificate } from "../../testkit/tls";
 
 const secretsManager = mockClient(SecretsManagerClient);
@@ -191,14 +184,6 @@ function escalation(service: Service, base: string, texts: { reason?: string; al
   return event;
 }
 
-/** How a test builds the notify function. */
-interface NotifyOptions {
-  /** @default the global fetch, trusting the test certificate */
-  readonly fetch?: Fetch;
-  /** @default 2000 */
-  readonly timeoutMs?: number;
-}
-
 let certificate: TestCertificate;
 
 beforeAll(() => {
@@ -206,41 +191,24 @@ beforeAll(() => {
 });
 
 describe.each(SERVICES)("$type over TLS", (service) => {
-  let server: CaptureServer;
-  let lines: string[];
-
-  beforeAll(async () => {
-    server = await startCaptureServer({ certificate, respond: SERVICE_STAND_INS[service.type] });
+  const harness = useNotifierHarness({
+    secretsManager,
+    secretId: service.kind === "chat" ? CHAT_SECRET : PAGER_SECRET,
+    // A value stored with a trailing newline, as `echo ... | aws secretsmanager` leaves it.
+    secretValue: (url) => `${service.secret(url)}\n`,
+    server: () => ({ certificate, respond: SERVICE_STAND_INS[service.type] }),
   });
-
-  afterAll(async () => {
-    await server.close();
-  });
-
-  beforeEach(() => {
-    server.reset();
-    secretsManager.reset();
-    lines = [];
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: service.kind === "chat" ? CHAT_SECRET : PAGER_SECRET })
-      // A value stored with a trailing newline, as `echo ... | aws secretsmanager` leaves it.
-      .resolves({ SecretString: `${service.secret(server.url)}\n` });
-  });
+  const { lines } = harness;
 
   /** The service's notify function as Lambda builds it, with `fetch` trusting the test certificate. */
-  function notify({ fetch = server.fetch, timeoutMs = 2000 }: NotifyOptions = {}) {
-    const deps = {
-      readSecret: createSecretReader(secretsManagerClients()),
-      fetch,
-      timeoutMs,
-      log: (line: string) => lines.push(line),
-    };
+  function notify({ fetch = harness.server.fetch, timeoutMs = 2000 }: NotifyDepsOptions = {}) {
+    const deps = harness.deps({ fetch, timeoutMs });
     return service.kind === "chat" ? createNotifyChat(deps) : createEscalate(deps);
   }
 
   /** What the function threw, with the secret checked absent from it and from every log line. */
-  async function failure(options: NotifyOptions = {}): Promise<Error> {
-    const error = await notify(options)(escalation(service, server.url)).then(
+  async function failure(options: NotifyDepsOptions = {}): Promise<Error> {
+    const error = await notify(options)(escalation(service, harness.server.url)).then(
       () => undefined,
       (err: unknown) => err,
     );
@@ -251,33 +219,34 @@ describe.each(SERVICES)("$type over TLS", (service) => {
   }
 
   it(`delivers in the documented shape and reports the service's ${service.accepted}`, async () => {
-    const result = await notify()(escalation(service, server.url));
+    const result = await notify()(escalation(service, harness.server.url));
 
     expect(result).toEqual({ delivered: true, target: service.type, statusCode: service.accepted });
-    expect(server.requests).toHaveLength(1);
-    const [request] = server.requests;
+    expect(harness.server.requests).toHaveLength(1);
+    const [request] = harness.server.requests;
     if (request === undefined) throw new Error("no request captured");
     expect(request.method).toBe("POST");
     expect(request.headers["content-type"]).toBe("application/json");
     service.expectRequest(request, service.token);
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? "")).toMatchObject({ level: "info", statusCode: service.accepted });
+    expect(harness.logged()).toEqual([
+      expect.objectContaining({ level: "info", statusCode: service.accepted }),
+    ]);
     expect(lines.join("\n")).not.toContain(service.token);
   });
 
   it("throws DeliveryRejected for a 4xx refusal and sends it once: retrying would be refused again", async () => {
-    server.reply(service.refusal);
+    harness.server.reply(service.refusal);
 
     const error = await failure();
 
     expect(error).toBeInstanceOf(DeliveryRejectedError);
     expect(error.name).toBe("DeliveryRejected");
     expect(error.message).toMatch(new RegExp(`^${service.type} answered HTTP ${service.refusal.status}: `));
-    expect(server.requests).toHaveLength(1);
+    expect(harness.server.requests).toHaveLength(1);
   });
 
   it("never repeats the secret a refusal echoes back", async () => {
-    server.reply({ status: 400, body: `unknown key ${service.secret(server.url)}` });
+    harness.server.reply({ status: 400, body: `unknown key ${service.secret(harness.server.url)}` });
 
     const error = await failure();
 
@@ -286,8 +255,8 @@ describe.each(SERVICES)("$type over TLS", (service) => {
 
   it("never repeats a part of the secret either, where the quoted answer is cut", async () => {
     // The error quotes 200 characters of the answer: the cut falls 4 characters before its end.
-    const secret = service.secret(server.url);
-    server.reply({ status: 400, body: `${"x".repeat(204 - secret.length)}${secret}` });
+    const secret = service.secret(harness.server.url);
+    harness.server.reply({ status: 400, body: `${"x".repeat(204 - secret.length)}${secret}` });
 
     const error = await failure();
 
@@ -299,7 +268,7 @@ describe.each(SERVICES)("$type over TLS", (service) => {
     [500, "internal error"],
     [503, "service unavailable"],
   ])("throws DeliveryFailed for %i, which the workflow retries", async (status, body) => {
-    server.reply({ status, body });
+    harness.server.reply({ status, body });
 
     const error = await failure();
 
@@ -309,13 +278,13 @@ describe.each(SERVICES)("$type over TLS", (service) => {
   });
 
   it("throws DeliveryFailed when the service does not answer in time", async () => {
-    server.reply({ status: service.accepted, delayMs: 5000 });
+    harness.server.reply({ status: service.accepted, delayMs: 5000 });
 
     const error = await failure({ timeoutMs: 200 });
 
     expect(error).toBeInstanceOf(DeliveryFailedError);
     expect(error.message).toBe(`${service.type} did not answer within 200 ms`);
-    expect(server.requests).toHaveLength(1);
+    expect(harness.server.requests).toHaveLength(1);
   });
 
   it("refuses a certificate the runtime does not trust, saying why and nothing of the secret", async () => {
@@ -323,42 +292,39 @@ describe.each(SERVICES)("$type over TLS", (service) => {
 
     expect(error).toBeInstanceOf(DeliveryFailedError);
     expect(error.message).toBe(`${service.type} could not be reached: TLS error: self-signed certificate`);
-    expect(server.requests).toHaveLength(0);
+    expect(harness.server.requests).toHaveLength(0);
   });
 
   it("holds texts far beyond the service's limits to them, so the service takes the message", async () => {
     const reason = `${"🔥 checker said no; ".repeat(200)}end`.slice(0, 4000);
-    const event = escalation(service, server.url, { reason, alarmName: "a".repeat(4000) });
+    const event = escalation(service, harness.server.url, { reason, alarmName: "a".repeat(4000) });
 
     const result = await notify()(event);
 
     expect(result.statusCode).toBe(service.accepted);
-    expect(server.requests[0]?.rawBody).toContain("…");
+    expect(harness.server.requests[0]?.rawBody).toContain("…");
   });
 });
 
 describe("a test endpoint over plain http on 127.0.0.1", () => {
+  const pagerduty = SERVICES.find((s) => s.type === "pagerduty");
+  if (pagerduty === undefined) throw new Error("no pagerduty service");
+  const harness = useNotifierHarness({
+    secretsManager,
+    secretId: PAGER_SECRET,
+    secretValue: (url) => pagerduty.secret(url),
+    server: () => ({ respond: SERVICE_STAND_INS.pagerduty }),
+  });
+
   it("takes a pager's apiUrl on loopback, as the README says", async () => {
-    const server = await startCaptureServer({ respond: SERVICE_STAND_INS.pagerduty });
-    try {
-      const pagerduty = SERVICES.find((s) => s.type === "pagerduty");
-      if (pagerduty === undefined) throw new Error("no pagerduty service");
-      secretsManager.reset();
-      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: pagerduty.secret(server.url) });
-      const escalate = createEscalate({
-        readSecret: createSecretReader(secretsManagerClients()),
-        fetch: server.fetch,
-        log: () => {},
-      });
+    const { server } = harness;
+    const escalate = createEscalate(harness.deps({ fetch: server.fetch }));
 
-      const result = await escalate(escalation(pagerduty, server.url));
+    const result = await escalate(escalation(pagerduty, server.url));
 
-      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(result).toEqual({ delivered: true, target: "pagerduty", statusCode: 202 });
-      expect(server.requests.map((r) => r.path)).toEqual(["/v2/enqueue"]);
-    } finally {
-      await server.close();
-    }
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(result).toEqual({ delivered: true, target: "pagerduty", statusCode: 202 });
+    expect(server.requests.map((r) => r.path)).toEqual(["/v2/enqueue"]);
   });
 });
 

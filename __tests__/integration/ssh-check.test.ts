@@ -18,6 +18,7 @@ import { createSecretReader, secretsManagerClients } from "../../functions/share
 import { runSshCheck, type SshCheckDeps } from "../../functions/ssh-check/check";
 import { handler } from "../../functions/ssh-check/index";
 import { awsError, modeledAwsError } from "../../testkit/aws-errors";
+import { networkError } from "../../testkit/network-errors";
 import {
   closedPort,
   generateEd25519KeyPair,
@@ -364,9 +365,7 @@ describe("ssh-check in command mode", () => {
     ],
     [
       "cannot be reached",
-      Object.assign(new Error("getaddrinfo EAI_AGAIN secretsmanager.eu-west-1.amazonaws.com"), {
-        code: "EAI_AGAIN",
-      }),
+      networkError("getaddrinfo EAI_AGAIN secretsmanager.eu-west-1.amazonaws.com", "EAI_AGAIN"),
       "DNS lookup failed",
     ],
   ])(

@@ -404,10 +404,10 @@ describe("handlers a test registers", () => {
 });
 
 describe("calls nobody answers", () => {
-  it("fail with an error naming the service and operation, and are listed as unanswered", async () => {
-    const sfn = new SFNClient({ region: "eu-west-1", endpoint: standIn.url, maxAttempts: 1 });
+  const sfn = () => new SFNClient({ region: "eu-west-1", endpoint: standIn.url, maxAttempts: 1 });
 
-    const call = sfn.send(
+  it("fail with an error naming the service and operation, and are listed as unanswered", async () => {
+    const call = sfn().send(
       new StartExecutionCommand({ stateMachineArn: "arn:aws:states:eu-west-1:1:stateMachine:m" }),
     );
 
@@ -422,9 +422,8 @@ describe("calls nobody answers", () => {
     standIn.on("states", "StopExecution", () => {
       throw new Error("handler bug");
     });
-    const sfn = new SFNClient({ region: "eu-west-1", endpoint: standIn.url, maxAttempts: 1 });
 
-    const call = sfn.send(
+    const call = sfn().send(
       new StopExecutionCommand({ executionArn: "arn:aws:states:eu-west-1:1:execution:m:e" }),
     );
 

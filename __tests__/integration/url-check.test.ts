@@ -5,6 +5,7 @@ import { InvalidInputError } from "../../functions/shared/errors";
 import { runUrlCheck } from "../../functions/url-check/check";
 import { handler } from "../../functions/url-check/index";
 import { createNodeHttpGet } from "../../functions/url-check/transport";
+import { useStdoutCapture } from "../../testkit/log-lines";
 import { selfSignedCertificate, type TestCertificate } from "../../testkit/tls";
 
 // Every test runs the real handler (real Node transport) against real servers on 127.0.0.1.
@@ -53,7 +54,7 @@ let base: string;
 let tlsBase: string;
 let closedPort: number;
 let requests: string[];
-let logLines: string[];
+const stdout = useStdoutCapture();
 
 function listen(s: http.Server | https.Server): Promise<number> {
   return new Promise((resolve) => s.listen(0, "127.0.0.1", () => resolve((s.address() as AddressInfo).port)));
@@ -94,15 +95,6 @@ afterAll(async () => {
 
 beforeEach(() => {
   requests = [];
-  logLines = [];
-  jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    logLines.push(String(chunk).trimEnd());
-    return true;
-  });
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
 });
 
 describe("url-check handler: status", () => {
@@ -311,28 +303,30 @@ describe("url-check handler: input and logging", () => {
   it("writes one JSON log line with region, instance id and the result", async () => {
     const result = await handler(event({ address: `${base}/status/503` }));
 
-    expect(logLines).toHaveLength(1);
-    expect(JSON.parse(logLines[0] ?? "")).toEqual({
-      level: "info",
-      message: "url-check finished",
-      fn: "url-check",
-      region: REGION,
-      instanceId: INSTANCE_ID,
-      ...result,
-    });
+    expect(stdout.logged()).toEqual([
+      {
+        level: "info",
+        message: "url-check finished",
+        fn: "url-check",
+        region: REGION,
+        instanceId: INSTANCE_ID,
+        ...result,
+      },
+    ]);
   });
 
   it("logs the problems of an invalid event as one error line", async () => {
     await expect(handler({ region: REGION })).rejects.toThrow(InvalidInputError);
 
-    expect(logLines).toHaveLength(1);
-    expect(JSON.parse(logLines[0] ?? "")).toMatchObject({
-      level: "error",
-      fn: "url-check",
-      problems: [
-        "instanceId: required (an EC2 instance id (i- followed by 8 or 17 hex digits))",
-        "settings: required (the URL check's settings)",
-      ],
-    });
+    expect(stdout.logged()).toEqual([
+      expect.objectContaining({
+        level: "error",
+        fn: "url-check",
+        problems: [
+          "instanceId: required (an EC2 instance id (i- followed by 8 or 17 hex digits))",
+          "settings: required (the URL check's settings)",
+        ],
+      }),
+    ]);
   });
 });

@@ -14,6 +14,7 @@ import {
   RestartThrottledError,
 } from "../../functions/shared/errors";
 import { awsError } from "../../testkit/aws-errors";
+import { invalidInputProblems } from "../../testkit/invalid-input";
 
 const ec2 = mockClient(EC2Client);
 const restart = createRestartInstance({ ec2For: (region) => new EC2Client({ region }) });
@@ -26,35 +27,22 @@ beforeEach(() => {
 });
 
 describe("restart-instance: restart actions", () => {
-  it("reboot sends one RebootInstances call for exactly the instance and reports it accepted", async () => {
-    ec2.on(RebootInstancesCommand).resolves({});
+  it.each([
+    ["reboot", "RebootInstances", RebootInstancesCommand],
+    ["stop", "StopInstances", StopInstancesCommand],
+    ["start", "StartInstances", StartInstancesCommand],
+  ] as const)(
+    "%s sends one %s call for exactly the instance and reports it accepted",
+    async (action, _operation, command) => {
+      ec2.on(command).resolves({});
 
-    const result = await restart({ instanceId: INSTANCE, region: "eu-west-1", action: "reboot" });
+      const result = await restart({ instanceId: INSTANCE, region: "eu-west-1", action });
 
-    expect(result).toEqual({ instanceId: INSTANCE, action: "reboot", accepted: true });
-    expect(ec2.calls()).toHaveLength(1);
-    expect(ec2.commandCalls(RebootInstancesCommand)[0]?.args[0].input).toEqual({ InstanceIds: [INSTANCE] });
-  });
-
-  it("stop sends one StopInstances call for exactly the instance", async () => {
-    ec2.on(StopInstancesCommand).resolves({});
-
-    const result = await restart({ instanceId: INSTANCE, region: "eu-west-1", action: "stop" });
-
-    expect(result).toEqual({ instanceId: INSTANCE, action: "stop", accepted: true });
-    expect(ec2.calls()).toHaveLength(1);
-    expect(ec2.commandCalls(StopInstancesCommand)[0]?.args[0].input).toEqual({ InstanceIds: [INSTANCE] });
-  });
-
-  it("start sends one StartInstances call for exactly the instance", async () => {
-    ec2.on(StartInstancesCommand).resolves({});
-
-    const result = await restart({ instanceId: INSTANCE, region: "eu-west-1", action: "start" });
-
-    expect(result).toEqual({ instanceId: INSTANCE, action: "start", accepted: true });
-    expect(ec2.calls()).toHaveLength(1);
-    expect(ec2.commandCalls(StartInstancesCommand)[0]?.args[0].input).toEqual({ InstanceIds: [INSTANCE] });
-  });
+      expect(result).toEqual({ instanceId: INSTANCE, action, accepted: true });
+      expect(ec2.calls()).toHaveLength(1);
+      expect(ec2.commandCalls(command)[0]?.args[0].input).toEqual({ InstanceIds: [INSTANCE] });
+    },
+  );
 
   it("uses the client of the event's region", async () => {
     ec2.on(RebootInstancesCommand).resolves({});
@@ -191,10 +179,9 @@ describe("restart-instance: plan", () => {
 
 describe("restart-instance: invalid input", () => {
   async function problemsOf(event: unknown): Promise<readonly string[]> {
-    const error = await restart(event).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(InvalidInputError);
+    const problems = await invalidInputProblems(restart(event));
     expect(ec2.calls()).toHaveLength(0);
-    return (error as InvalidInputError).problems;
+    return problems;
   }
 
   it("rejects a malformed instance id and region, naming both, with no EC2 call", async () => {

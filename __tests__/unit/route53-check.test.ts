@@ -13,6 +13,7 @@ import { runRoute53Check } from "../../functions/route53-check/check";
 import { InvalidInputError } from "../../functions/shared/errors";
 import { parseCheckEvent } from "../../functions/shared/input";
 import { awsError, modeledAwsError } from "../../testkit/aws-errors";
+import { networkError } from "../../testkit/network-errors";
 
 const HEALTH_CHECK_ID = "abcdef01-2345-6789-abcd-ef0123456789";
 const route53 = mockClient(Route53Client);
@@ -188,10 +189,7 @@ describe("runRoute53Check", () => {
     ],
     [
       "an unreachable endpoint",
-      Object.assign(new Error("connect ECONNREFUSED 10.0.0.9:443"), {
-        code: "ECONNREFUSED",
-        $metadata: { attempts: 3 },
-      }),
+      networkError("connect ECONNREFUSED 10.0.0.9:443", "ECONNREFUSED", 3),
       "connection refused by the endpoint after 3 attempts",
     ],
   ])("is unavailable, not failed, on %s (Route 53 could not be asked)", async (_case, error, text) => {

@@ -15,6 +15,7 @@ import {
   secretsManagerClients,
 } from "../../functions/shared/secrets";
 import { awsError, modeledAwsError } from "../../testkit/aws-errors";
+import { networkError } from "../../testkit/network-errors";
 
 const secretsManager = mockClient(SecretsManagerClient);
 const ARN_US_EAST_1 = "arn:aws:secretsmanager:us-east-1:123456789012:secret:first-line/ssh-key-AbCdEf";
@@ -144,19 +145,14 @@ describe("createSecretReader: why a secret could not be read", () => {
     ],
     [
       "a network failure (a VPC without a route to Secrets Manager)",
-      Object.assign(new Error("connect ETIMEDOUT 10.0.0.1:443"), {
-        code: "ETIMEDOUT",
-        $metadata: { attempts: 3 },
-      }),
+      networkError("connect ETIMEDOUT 10.0.0.1:443", "ETIMEDOUT", 3),
       "Secrets Manager: secret first-line/ssh-key could not be read: connection to the endpoint timed out after 3 attempts",
     ],
     [
       "a TLS failure worded by Node 24",
-      Object.assign(
-        new Error(
-          "self-signed certificate; if the root CA is installed locally, try running Node.js with --use-system-ca",
-        ),
-        { code: "DEPTH_ZERO_SELF_SIGNED_CERT" },
+      networkError(
+        "self-signed certificate; if the root CA is installed locally, try running Node.js with --use-system-ca",
+        "DEPTH_ZERO_SELF_SIGNED_CERT",
       ),
       "Secrets Manager: secret first-line/ssh-key could not be read: TLS error: self-signed certificate",
     ],
