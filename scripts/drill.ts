@@ -4,8 +4,7 @@
  * Sets an instance's CPU alarm to ALARM to watch a real remediation end to end (DESIGN §7); see
  * scripts/lib/ops/drill.ts.
  */
-import { runCommand } from "./lib/command";
-import { OPS_NOTES, opsReporter, shellContext, TARGET_OPTIONS } from "./lib/ops/context";
+import { OPS_NOTES, runOpsCommand, TARGET_OPTIONS } from "./lib/ops/context";
 import { drill } from "./lib/ops/drill";
 
 const command = {
@@ -28,8 +27,4 @@ const command = {
   notes: ["Example: npm run drill -- --region eu-west-1 --instance i-0123456789abcdef0 --wait", ...OPS_NOTES],
 } as const;
 
-runCommand(
-  command,
-  (args) => drill(args as Parameters<typeof drill>[0], shellContext("drill")),
-  opsReporter("drill"),
-);
+runOpsCommand(command, drill);

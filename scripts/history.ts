@@ -3,8 +3,7 @@
  *
  * Recent executions across regions (DESIGN §7); see scripts/lib/ops/history.ts.
  */
-import { runCommand } from "./lib/command";
-import { JSON_OPTION, OPS_NOTES, opsReporter, shellContext, TARGET_OPTIONS } from "./lib/ops/context";
+import { JSON_OPTION, OPS_NOTES, runOpsCommand, TARGET_OPTIONS } from "./lib/ops/context";
 import { DEFAULT_SINCE, history } from "./lib/ops/history";
 
 const command = {
@@ -25,4 +24,4 @@ const command = {
   notes: ["Example: npm run history -- --region eu-west-1 --since 7d", ...OPS_NOTES],
 } as const;
 
-runCommand(command, (args) => history(args, shellContext("history")), opsReporter("history"));
+runOpsCommand(command, history);

@@ -3,8 +3,7 @@
  *
  * Pauses first-line for one instance (DESIGN §3.10, §7); see scripts/lib/ops/pause.ts.
  */
-import { runCommand } from "./lib/command";
-import { OPS_NOTES, opsReporter, shellContext, TARGET_OPTIONS } from "./lib/ops/context";
+import { OPS_NOTES, runOpsCommand, TARGET_OPTIONS } from "./lib/ops/context";
 import { pause } from "./lib/ops/pause";
 
 const command = {
@@ -27,8 +26,4 @@ const command = {
   ],
 } as const;
 
-runCommand(
-  command,
-  (args) => pause(args as Parameters<typeof pause>[0], shellContext("pause")),
-  opsReporter("pause"),
-);
+runOpsCommand(command, pause);

@@ -3,8 +3,7 @@
  *
  * Lifts an instance's pause (DESIGN §7); see scripts/lib/ops/pause.ts.
  */
-import { runCommand } from "./lib/command";
-import { OPS_NOTES, opsReporter, shellContext, TARGET_OPTIONS } from "./lib/ops/context";
+import { OPS_NOTES, runOpsCommand, TARGET_OPTIONS } from "./lib/ops/context";
 import { resume } from "./lib/ops/pause";
 
 const command = {
@@ -18,8 +17,4 @@ const command = {
   notes: ["Example: npm run resume -- --region eu-west-1 --instance i-0123456789abcdef0", ...OPS_NOTES],
 } as const;
 
-runCommand(
-  command,
-  (args) => resume(args as Parameters<typeof resume>[0], shellContext("resume")),
-  opsReporter("resume"),
-);
+runOpsCommand(command, resume);

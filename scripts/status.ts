@@ -4,8 +4,7 @@
  * Pauses, live locks, last restart and last execution per instance (DESIGN §7); see
  * scripts/lib/ops/status.ts.
  */
-import { runCommand } from "./lib/command";
-import { JSON_OPTION, OPS_NOTES, opsReporter, shellContext, TARGET_OPTIONS } from "./lib/ops/context";
+import { JSON_OPTION, OPS_NOTES, runOpsCommand, TARGET_OPTIONS } from "./lib/ops/context";
 import { status } from "./lib/ops/status";
 
 const command = {
@@ -22,4 +21,4 @@ const command = {
   ],
 } as const;
 
-runCommand(command, (args) => status(args, shellContext("status")), opsReporter("status"));
+runOpsCommand(command, status);

@@ -4,12 +4,12 @@
  * function with a context whose output is captured and whose clock a test may set. Both report
  * failures through the commands' own reporter, so messages and exit codes are the real ones.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { CommandLineError } from "../scripts/lib/command";
 import { type OpsContext, opsFailure } from "../scripts/lib/ops/context";
 import { AwsSession } from "../scripts/lib/ops/session";
 import type { ResolvedConfig } from "../stacks/config";
+import { runCaptured } from "./captured-run";
 import { PROJECT_DIR } from "./synth";
 
 /** What a command printed and returned. */
@@ -33,23 +33,10 @@ export function runOpsScript(
   cwd = PROJECT_DIR,
 ): Promise<OpsRun> {
   const tsx = join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [join(PROJECT_DIR, "scripts", `${command}.ts`), ...args], {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, out, err }));
-  });
+  return runCaptured(tsx, [join(PROJECT_DIR, "scripts", `${command}.ts`), ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+  }).then((run) => ({ code: run.code ?? -1, out: run.stdout, err: run.stderr }));
 }
 
 /** A clock a test moves: `sleep` advances it instead of waiting. */

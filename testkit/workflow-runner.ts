@@ -5,11 +5,11 @@
  * workflow's, the job's and the step's `env`, `${{ }}` expressions replaced by values the test
  * gives, and GITHUB_OUTPUT / GITHUB_ENV files. `uses:` steps are reported, not run.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { runCaptured } from "./captured-run";
 
 export interface WorkflowStep {
   readonly name?: string;
@@ -108,27 +108,12 @@ export function runStep(o: RunStepOptions): Promise<StepResult> {
   const shell = step.shell ?? o.job.defaults?.run?.shell ?? o.workflow.defaults?.run?.shell;
   const [command, ...args] = shellCommand(shell);
   const cwd = step["working-directory"] ? join(o.cwd, step["working-directory"]) : o.cwd;
-  return new Promise((resolve, reject) => {
-    const child = spawn(command as string, [...args, script], {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => {
-      output += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      output += c.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const outputs: Record<string, string> = {};
-      for (const line of readFileSync(outputFile, "utf8").split("\n")) {
-        const m = /^([^=]+)=(.*)$/.exec(line);
-        if (m) outputs[m[1] as string] = m[2] as string;
-      }
-      resolve({ label: stepLabel(step), code, output, outputs });
-    });
+  return runCaptured(command as string, [...args, script], { cwd, env }).then(({ code, output }) => {
+    const outputs: Record<string, string> = {};
+    for (const line of readFileSync(outputFile, "utf8").split("\n")) {
+      const m = /^([^=]+)=(.*)$/.exec(line);
+      if (m) outputs[m[1] as string] = m[2] as string;
+    }
+    return { label: stepLabel(step), code, output, outputs };
   });
 }

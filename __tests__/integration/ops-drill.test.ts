@@ -3,24 +3,22 @@
  * instance's CPU alarm (the name the construct gives it), which "EventBridge" turns into a real
  * run of the synthesized workflow; `--wait` finds that execution and follows it to its outcome.
  */
-import { drill } from "../../scripts/lib/ops/drill";
+import { type DrillArgs, drill } from "../../scripts/lib/ops/drill";
 import { parseConfig } from "../../stacks/config";
 import { cpuAlarmName } from "../../stacks/naming";
 import { awsError, ok } from "../../testkit/aws-stand-in";
 import { type FirstLineAws, useFirstLineAws } from "../../testkit/first-line-aws";
+import { EXAMPLE_CONFIG as config, EXAMPLE_INSTANCES, OPERATOR } from "../../testkit/ops-example";
 import { operatorVerdicts } from "../../testkit/ops-iam";
-import { runOpsInProcess, runOpsScript, virtualClock } from "../../testkit/ops-runner";
+import { type InProcessOptions, runOpsInProcess, runOpsScript, virtualClock } from "../../testkit/ops-runner";
 import { committedExample } from "../../testkit/synth";
 import { failsOnce, namedError } from "../../testkit/workflow-harness";
 
 jest.setTimeout(120_000);
 
-const config = parseConfig(committedExample());
 const REGION = "eu-west-1";
-const EU = "i-0123456789abcdef0";
-const US_B = "i-0fedcba9876543210";
+const { eu: EU, usB: US_B } = EXAMPLE_INSTANCES;
 const ALARM = cpuAlarmName("first-line", REGION, EU);
-const OPERATOR = "arn:aws:iam::123456789012:user/first-line-test";
 
 /** How executions behave per instance; tests set it. */
 let behaviour: Record<string, Parameters<FirstLineAws["run"]>[2]> = {};
@@ -43,6 +41,12 @@ beforeAll(() => {
 beforeEach(() => {
   behaviour = {};
 });
+
+/** The drill command in this process, for eu-west-1's instance unless `args` say otherwise. */
+const drillHere = (args: Partial<DrillArgs> = {}, options: Partial<InProcessOptions> = {}) =>
+  runOpsInProcess("drill", drill, { region: REGION, instance: EU, ...args }, { config, ...options });
+/** --wait, asking often so the tests need not wait the default 5 s between polls. */
+const WAIT = { wait: true, "poll-seconds": "0.1" } as const;
 
 describe("drill", () => {
   it("sets the instance's CPU alarm to ALARM, says how to follow it, and a real remediation runs", async () => {
@@ -115,12 +119,7 @@ describe("drill", () => {
       },
     };
 
-    const run = await runOpsInProcess(
-      "drill",
-      drill,
-      { region: REGION, instance: EU, wait: true, "poll-seconds": "0.1" },
-      { config },
-    );
+    const run = await drillHere(WAIT);
 
     expect(run.code).toBe(2);
     expect(run.out).toContain("FAILED (FirstLine.NotificationFailed)");
@@ -131,12 +130,7 @@ describe("drill", () => {
     // CloudWatch accepts the state, but nothing starts (a rule disabled by hand, say).
     aws.standIn.fail("monitoring", "SetAlarmState", ok({}));
 
-    const run = await runOpsInProcess(
-      "drill",
-      drill,
-      { region: REGION, instance: EU, wait: true },
-      { config, clock: virtualClock() },
-    );
+    const run = await drillHere({ wait: true }, { clock: virtualClock() });
 
     expect(run.code).toBe(2);
     expect(run.err).toContain(
@@ -151,12 +145,7 @@ describe("drill", () => {
       pausedBy: "p",
     });
 
-    const run = await runOpsInProcess(
-      "drill",
-      drill,
-      { region: REGION, instance: EU, wait: true, "poll-seconds": "0.1" },
-      { config },
-    );
+    const run = await drillHere(WAIT);
 
     expect(run.code).toBe(0);
     expect(run.err).toContain(`note: ${EU} is paused until `);
@@ -182,12 +171,7 @@ describe("drill", () => {
     const raw = committedExample() as { regions: Record<string, { enabled?: boolean }> };
     (raw.regions["us-east-1"] as { enabled?: boolean }).enabled = false;
 
-    const run = await runOpsInProcess(
-      "drill",
-      drill,
-      { region: "us-east-1", instance: US_B },
-      { config: parseConfig(raw) },
-    );
+    const run = await drillHere({ region: "us-east-1", instance: US_B }, { config: parseConfig(raw) });
 
     expect(run).toEqual({
       code: 1,
@@ -219,7 +203,7 @@ describe("drill", () => {
   it("says the alarm does not exist when the stack is not deployed there", async () => {
     aws.standIn.fail("monitoring", "DescribeAlarms", ok({ MetricAlarms: [], CompositeAlarms: [] }));
 
-    const run = await runOpsInProcess("drill", drill, { region: REGION, instance: EU }, { config });
+    const run = await drillHere();
 
     expect(run.code).toBe(3);
     expect(run.err).toContain(
@@ -229,7 +213,7 @@ describe("drill", () => {
   });
 
   it("refuses an unknown instance, listing the region's", async () => {
-    const run = await runOpsInProcess("drill", drill, { region: "us-east-1", instance: EU }, { config });
+    const run = await drillHere({ region: "us-east-1" });
 
     expect(run).toMatchObject({
       code: 1,
@@ -238,12 +222,7 @@ describe("drill", () => {
   });
 
   it("calls only what the README's operator policy allows", async () => {
-    await runOpsInProcess(
-      "drill",
-      drill,
-      { region: REGION, instance: EU, wait: true, "poll-seconds": "0.1" },
-      { config },
-    );
+    await drillHere(WAIT);
 
     const verdicts = await operatorVerdicts(aws.standIn.calls, aws.standIn, config.stackName);
 

@@ -5,21 +5,18 @@
  */
 
 import { pause, resume } from "../../scripts/lib/ops/pause";
-import { parseConfig } from "../../stacks/config";
 import { METRICS } from "../../stacks/workflow";
-import { awsError } from "../../testkit/aws-stand-in";
+import { denyAlways, failAlways } from "../../testkit/aws-faults";
 import { type FirstLineAws, useFirstLineAws } from "../../testkit/first-line-aws";
+import { EXAMPLE_CONFIG as config, EXAMPLE_INSTANCES, OPERATOR } from "../../testkit/ops-example";
 import { operatorVerdicts } from "../../testkit/ops-iam";
 import { runOpsInProcess, runOpsScript, virtualClock } from "../../testkit/ops-runner";
-import { committedExample } from "../../testkit/synth";
 
 jest.setTimeout(120_000);
 
-const config = parseConfig(committedExample());
 const REGION = "eu-west-1";
-const INSTANCE = "i-0123456789abcdef0";
+const INSTANCE = EXAMPLE_INSTANCES.eu;
 const TABLE = "first-line-eu-west-1-locks";
-const OPERATOR = "arn:aws:iam::123456789012:user/first-line-test";
 const PAUSE_KEY = `pause#${INSTANCE}`;
 const target = ["--region", REGION, "--instance", INSTANCE];
 
@@ -171,15 +168,10 @@ describe("pause", () => {
   });
 
   it("names the missing permission when AWS denies the write, and writes nothing", async () => {
-    aws.standIn.fail(
-      "dynamodb",
-      "PutItem",
-      awsError(
-        400,
-        "AccessDeniedException",
-        `User: ${OPERATOR} is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:eu-west-1:123456789012:table/${TABLE} because no identity-based policy allows the dynamodb:PutItem action`,
-      ),
-    );
+    failAlways(aws.standIn, "dynamodb", "PutItem", {
+      code: "AccessDeniedException",
+      message: `User: ${OPERATOR} is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:eu-west-1:123456789012:table/${TABLE} because no identity-based policy allows the dynamodb:PutItem action`,
+    });
 
     const run = await runOpsScript("pause", [...target, "--for", "2h", "--reason", "r"], aws.env());
 
@@ -192,12 +184,10 @@ describe("pause", () => {
   });
 
   it("reports throttling after the SDK's own retries, and writes nothing", async () => {
-    aws.standIn.fail(
-      "dynamodb",
-      "PutItem",
-      awsError(400, "ThrottlingException", "Rate of requests exceeds the allowed throughput."),
-      Number.POSITIVE_INFINITY,
-    );
+    failAlways(aws.standIn, "dynamodb", "PutItem", {
+      code: "ThrottlingException",
+      message: "Rate of requests exceeds the allowed throughput.",
+    });
 
     const run = await runOpsScript("pause", [...target, "--for", "2h", "--reason", "r"], {
       ...aws.env(),
@@ -212,33 +202,25 @@ describe("pause", () => {
     expect(aws.table(REGION).get(PAUSE_KEY)).toBeUndefined();
   });
 
-  it("writes nothing when a read before the write is refused", async () => {
-    aws.standIn.fail(
-      "dynamodb",
-      "GetItem",
-      awsError(400, "AccessDeniedException", "denied"),
-      Number.POSITIVE_INFINITY,
-    );
+  it.each([
+    [
+      "a read before the write is refused",
+      { code: "AccessDeniedException", message: "denied" },
+      "dynamodb:GetItem on first-line-eu-west-1-locks (eu-west-1) was refused",
+    ],
+    [
+      "the table does not exist there (not deployed)",
+      { code: "ResourceNotFoundException", message: "Requested resource not found" },
+      "is first-line deployed there with this configuration",
+    ],
+  ])("says so and writes nothing when %s", async (_when, error, said) => {
+    failAlways(aws.standIn, "dynamodb", "GetItem", error);
 
     const run = await pauseHere();
 
     expect(run.code).toBe(3);
-    expect(run.err).toContain("dynamodb:GetItem on first-line-eu-west-1-locks (eu-west-1) was refused");
+    expect(run.err).toContain(said);
     expect(aws.standIn.callsTo("dynamodb", "PutItem")).toEqual([]);
-  });
-
-  it("says when the table does not exist there (not deployed)", async () => {
-    aws.standIn.fail(
-      "dynamodb",
-      "GetItem",
-      awsError(400, "ResourceNotFoundException", "Requested resource not found"),
-      Number.POSITIVE_INFINITY,
-    );
-
-    const run = await pauseHere();
-
-    expect(run.code).toBe(3);
-    expect(run.err).toContain("is first-line deployed there with this configuration");
   });
 
   it("calls only what the README's operator policy allows", async () => {
@@ -294,18 +276,13 @@ describe("resume", () => {
   });
 
   it("reports a DeleteItem AWS refused with exit 3", async () => {
-    aws.standIn.fail(
-      "dynamodb",
-      "DeleteItem",
-      awsError(400, "AccessDeniedException", "denied"),
-      Number.POSITIVE_INFINITY,
-    );
+    denyAlways(aws.standIn, "dynamodb", "DeleteItem");
 
     const run = await runOpsInProcess("resume", resume, { region: REGION, instance: INSTANCE }, { config });
 
     expect(run.code).toBe(3);
     expect(run.err).toContain(
-      'dynamodb:DeleteItem on first-line-eu-west-1-locks (eu-west-1) was refused (AccessDeniedException: denied); the operator policy\'s statement "FirstLinePauses" grants it',
+      'dynamodb:DeleteItem on first-line-eu-west-1-locks (eu-west-1) was refused (AccessDeniedException: not authorized to perform: dynamodb:DeleteItem); the operator policy\'s statement "FirstLinePauses" grants it',
     );
   });
 });

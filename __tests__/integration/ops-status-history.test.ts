@@ -6,21 +6,16 @@
  */
 import { history, historyTable } from "../../scripts/lib/ops/history";
 import { status } from "../../scripts/lib/ops/status";
-import { parseConfig } from "../../stacks/config";
-import { awsError } from "../../testkit/aws-stand-in";
+import { denyAlways, failAlways } from "../../testkit/aws-faults";
 import { type FirstLineAws, type StoredExecution, useFirstLineAws } from "../../testkit/first-line-aws";
+import { EXAMPLE_CONFIG as config, EXAMPLE_INSTANCES } from "../../testkit/ops-example";
 import { operatorVerdicts } from "../../testkit/ops-iam";
 import { runOpsInProcess, runOpsScript } from "../../testkit/ops-runner";
-import { committedExample } from "../../testkit/synth";
 import { checkResult, failsOnce, namedError } from "../../testkit/workflow-harness";
 
 jest.setTimeout(120_000);
 
-const config = parseConfig(committedExample());
-const EU = "i-0123456789abcdef0";
-const US_A = "i-0a1b2c3d4e5f60718";
-const US_B = "i-0fedcba9876543210";
-const AU = "i-0123456789abcdef1";
+const { eu: EU, usA: US_A, usB: US_B, au: AU } = EXAMPLE_INSTANCES;
 const HOUR = 3600_000;
 const ago = (ms: number) => new Date(Date.now() - ms);
 
@@ -166,13 +161,7 @@ describe("history", () => {
   });
 
   it("shows the regions that answered and names the one AWS refused (exit 3)", async () => {
-    aws.standIn.fail(
-      "states",
-      "DescribeExecution",
-      awsError(400, "AccessDeniedException", "not authorized to perform: states:DescribeExecution"),
-      Number.POSITIVE_INFINITY,
-      (call) => call.region === "us-east-1",
-    );
+    denyAlways(aws.standIn, "states", "DescribeExecution", { region: "us-east-1" });
 
     const run = await runOpsScript("history", ["--json"], aws.env());
 
@@ -194,12 +183,10 @@ describe("history", () => {
   });
 
   it("reports throttling of ListExecutions after the SDK's retries", async () => {
-    aws.standIn.fail(
-      "states",
-      "ListExecutions",
-      awsError(400, "ThrottlingException", "Rate exceeded"),
-      Number.POSITIVE_INFINITY,
-    );
+    failAlways(aws.standIn, "states", "ListExecutions", {
+      code: "ThrottlingException",
+      message: "Rate exceeded",
+    });
     process.env.AWS_MAX_ATTEMPTS = "2";
 
     const run = await runOpsInProcess("history", history, { region: "eu-west-1" }, { config });
@@ -302,13 +289,7 @@ describe("status", () => {
   });
 
   it("names the region AWS refused and still shows the others (exit 3)", async () => {
-    aws.standIn.fail(
-      "dynamodb",
-      "Scan",
-      awsError(400, "AccessDeniedException", "not authorized to perform: dynamodb:Scan"),
-      Number.POSITIVE_INFINITY,
-      (call) => call.region === "eu-west-1",
-    );
+    denyAlways(aws.standIn, "dynamodb", "Scan", { region: "eu-west-1" });
 
     const run = await runOpsInProcess("status", status, {}, { config });
 

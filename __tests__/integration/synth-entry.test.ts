@@ -2,7 +2,7 @@
  * The real entry point, `node --import tsx main.ts`, as a user runs it: configuration errors,
  * what happens to an existing output folder, and a cloud backend on a machine without terraform.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   mkdirSync,
   mkdtempSync,
@@ -14,16 +14,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
+import { type CapturedRun, runCaptured } from "../../testkit/captured-run";
 import { withoutKnownDeprecations } from "../../testkit/node-warnings";
 import { committedExample, PROJECT_DIR, readTree } from "../../testkit/synth";
 
 jest.setTimeout(60_000);
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** The environment of the test process without anything that would pick another config or output. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -32,20 +27,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function runApp(env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "main.ts"], { cwd: PROJECT_DIR, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function runApp(env: NodeJS.ProcessEnv): Promise<CapturedRun> {
+  return runCaptured(process.execPath, ["--import", "tsx", "main.ts"], { cwd: PROJECT_DIR, env });
 }
 
 let work: string;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { SFNServiceException } from "@aws-sdk/client-sfn";
 import { CommandLineError } from "../../scripts/lib/command";
-import { describeAwsFailure } from "../../scripts/lib/ops/aws-call";
+import { awsPages, describeAwsFailure } from "../../scripts/lib/ops/aws-call";
 import { compactDuration, parseDuration, relativeTime, shortInstant } from "../../scripts/lib/ops/duration";
 import { executionRow } from "../../scripts/lib/ops/executions";
 import { OPERATOR_STATEMENTS, operatorPolicy, statementFor } from "../../scripts/lib/ops/iam";
@@ -93,6 +93,40 @@ describe("AWS failures", () => {
     expect(
       describeAwsFailure(awsError(DynamoDBServiceException, code, "m", { httpStatusCode }), CALL).kind,
     ).toBe(kind);
+  });
+
+  it("pages follow the token each page ends with, and stop asking once the caller has enough", async () => {
+    const tokens: (string | undefined)[] = [];
+    const pages = (last: number) =>
+      awsPages(
+        CALL,
+        async (token: string | undefined) => {
+          tokens.push(token);
+          const n = Number(token ?? 0);
+          return { n, ...(n < last ? { next: String(n + 1) } : {}) };
+        },
+        (page) => page.next,
+      );
+
+    const all: number[] = [];
+    for await (const page of pages(2)) all.push(page.n);
+    expect(all).toEqual([0, 1, 2]);
+    expect(tokens).toEqual([undefined, "1", "2"]);
+
+    tokens.length = 0;
+    for await (const page of pages(5)) if (page.n === 1) break;
+    expect(tokens).toEqual([undefined, "1"]);
+  });
+
+  it("words a failed page as the call it was", async () => {
+    const pages = awsPages(
+      CALL,
+      () => Promise.reject(awsError(DynamoDBServiceException, "AccessDeniedException", "no")),
+      () => undefined,
+    );
+    await expect(pages.next()).rejects.toThrow(
+      "dynamodb:PutItem on first-line-eu-west-1-locks (eu-west-1) was refused (AccessDeniedException: no)",
+    );
   });
 
   it("words a network failure with its code", () => {

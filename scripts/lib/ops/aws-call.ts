@@ -132,3 +132,22 @@ export async function awsCall<T>(call: AwsAction, send: () => Promise<T>): Promi
     throw describeAwsFailure(error, call);
   }
 }
+
+/**
+ * The pages of a paged call, in order, each one {@link awsCall}: `send` gets the token the
+ * previous page ended with (undefined for the first) and `next` reads it from a page; there is
+ * no further page after one without it. A caller that has read enough stops iterating, and no
+ * further page is asked for.
+ */
+export async function* awsPages<P, K>(
+  call: AwsAction,
+  send: (token: K | undefined) => Promise<P>,
+  next: (page: P) => K | undefined,
+): AsyncGenerator<P, void, undefined> {
+  let token: K | undefined;
+  do {
+    const page = await awsCall(call, () => send(token));
+    yield page;
+    token = next(page);
+  } while (token);
+}

@@ -4,7 +4,13 @@
  * way of turning failures into a message and an exit code.
  */
 import { ConfigError, loadConfig, type ResolvedConfig } from "../../../stacks/config";
-import type { ErrorReporter } from "../command";
+import {
+  type CommandSpec,
+  type ErrorReporter,
+  type OptionSpecs,
+  type OptionValues,
+  runCommand,
+} from "../command";
 import { UsageError } from "../usage";
 import { OpsAwsError } from "./aws-call";
 import { AwsSession } from "./session";
@@ -115,4 +121,16 @@ export function opsFailure(name: string, err: unknown, write: (text: string) => 
 /** runCommand's error reporter for an on-call command. */
 export function opsReporter(name: string): ErrorReporter {
   return (err, write) => opsFailure(name, err, write);
+}
+
+/**
+ * Runs an on-call command from the shell: `main` with the shell's context (loaded only once the
+ * command line is good, so `--help` needs no configuration), failures worded by {@link opsFailure}.
+ * `main` may declare its required options as present: runCommand refuses a command line without them.
+ */
+export function runOpsCommand<O extends OptionSpecs, A extends OptionValues<O>>(
+  spec: CommandSpec<O>,
+  main: (args: A, ctx: OpsContext) => Promise<number>,
+): Promise<number> {
+  return runCommand(spec, (args) => main(args as A, shellContext(spec.name)), opsReporter(spec.name));
 }

@@ -12,7 +12,7 @@ import type { WorkflowInput } from "../../../contract/workflow";
 import { formatDuration } from "../../../functions/shared/message";
 import { alarmRuleName, dashboardName, deadLetterQueueName } from "../../../stacks/naming";
 import { CommandLineError } from "../command";
-import { awsCall, OpsAwsError } from "./aws-call";
+import { awsCall, awsPages, OpsAwsError } from "./aws-call";
 import { EXIT, type OpsContext, OpsRefusal } from "./context";
 import { shortInstant } from "./duration";
 import {
@@ -21,9 +21,10 @@ import {
   executionRow,
   listExecutions,
   type MachineRef,
+  regionMachine,
 } from "./executions";
 import { historyTable } from "./history";
-import { pauseIsLive, readInstance } from "./lock-table";
+import { pauseIsLive, readInstance, regionTable } from "./lock-table";
 import { findInstance, type InstanceTarget, regionClients, type TargetOptions, targetFlags } from "./target";
 
 /** EventBridge starts the execution within seconds; after this long something is wrong. */
@@ -103,15 +104,8 @@ export async function drill(args: DrillArgs, ctx: OpsContext): Promise<number> {
       `${target.alarmName} is already in ALARM${since}: setting ALARM again is no state change, so it would start nothing (that alarm already started first-line: npm run history -- ${targetFlags(target)}); drill once it is back to OK`,
     );
   }
-  const items = await readInstance(
-    { client: clients.dynamodb, tableName: target.lockTableName, where },
-    instanceId,
-  );
-  const machine: MachineRef = {
-    client: clients.sfn,
-    stateMachineArn: await clients.stateMachineArn(),
-    where,
-  };
+  const items = await readInstance(regionTable(target, clients), instanceId);
+  const machine = await regionMachine(target, clients);
   const before = new Set<string | undefined>(
     args.wait ? (await listExecutions(machine, { limit: RECENT })).map((e) => e.executionArn) : [],
   );
@@ -222,22 +216,19 @@ async function follow(
 /** Every event of the execution's history, oldest first. */
 async function executionEvents(machine: MachineRef, executionArn: string): Promise<HistoryEvent[]> {
   const out: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall(
-      { action: "states:GetExecutionHistory", resource: executionArn, where: machine.where },
-      () =>
-        machine.client.send(
-          new GetExecutionHistoryCommand({
-            executionArn,
-            maxResults: 1000,
-            includeExecutionData: false,
-            ...(nextToken ? { nextToken } : {}),
-          }),
-        ),
-    );
-    out.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const pages = awsPages(
+    { action: "states:GetExecutionHistory", resource: executionArn, where: machine.where },
+    (nextToken: string | undefined) =>
+      machine.client.send(
+        new GetExecutionHistoryCommand({
+          executionArn,
+          maxResults: 1000,
+          includeExecutionData: false,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      ),
+    (page) => page.nextToken,
+  );
+  for await (const page of pages) out.push(...(page.events ?? []));
   return out;
 }

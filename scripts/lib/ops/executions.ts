@@ -14,8 +14,8 @@ import {
 import { OUTCOMES, type Outcome, type WorkflowInput } from "../../../contract/workflow";
 import { executionConsoleUrl, restartMs } from "../../../functions/shared/message";
 import type { WorkflowOutput } from "../../../stacks/workflow";
-import { awsCall } from "./aws-call";
-import type { RegionTarget } from "./target";
+import { awsCall, awsPages } from "./aws-call";
+import type { RegionClients, RegionTarget } from "./target";
 
 /** One execution, as `history` prints it and `--json` gives it. */
 export interface ExecutionRow {
@@ -116,6 +116,11 @@ export interface MachineRef {
   readonly where: string;
 }
 
+/** The region's state machine, asked through the region's clients. */
+export async function regionMachine(target: RegionTarget, clients: RegionClients): Promise<MachineRef> {
+  return { client: clients.sfn, stateMachineArn: await clients.stateMachineArn(), where: target.label };
+}
+
 /**
  * The machine's executions, newest first, that started at or after `since`; at most `limit`.
  * Step Functions lists newest first, so paging stops at the first older one.
@@ -126,26 +131,25 @@ export async function listExecutions(
 ): Promise<ExecutionListItem[]> {
   const out: ExecutionListItem[] = [];
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall(
-      { action: "states:ListExecutions", resource: machine.stateMachineArn, where: machine.where },
-      () =>
-        machine.client.send(
-          new ListExecutionsCommand({
-            stateMachineArn: machine.stateMachineArn,
-            maxResults: 100,
-            ...(nextToken ? { nextToken } : {}),
-          }),
-        ),
-    );
+  const pages = awsPages(
+    { action: "states:ListExecutions", resource: machine.stateMachineArn, where: machine.where },
+    (nextToken: string | undefined) =>
+      machine.client.send(
+        new ListExecutionsCommand({
+          stateMachineArn: machine.stateMachineArn,
+          maxResults: 100,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      ),
+    (page) => page.nextToken,
+  );
+  for await (const page of pages) {
     for (const execution of page.executions ?? []) {
       if (options.since && (execution.startDate?.getTime() ?? 0) < options.since.getTime()) return out;
       out.push(execution);
       if (out.length >= limit) return out;
     }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   return out;
 }
 

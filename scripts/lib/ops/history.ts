@@ -6,7 +6,7 @@
  */
 import { EXIT, type OpsContext } from "./context";
 import { parseDuration, shortInstant } from "./duration";
-import { describeRows, type ExecutionRow, listExecutions } from "./executions";
+import { describeRows, type ExecutionRow, listExecutions, regionMachine } from "./executions";
 import { perRegion } from "./per-region";
 import { checkInstanceFilter, regionClients, selectRegions, type TargetOptions } from "./target";
 import { textTable } from "./text-table";
@@ -70,12 +70,7 @@ export async function history(args: HistoryArgs, ctx: OpsContext): Promise<numbe
   );
 
   const { results, failures } = await perRegion(targets, async (target) => {
-    const clients = regionClients(target, ctx.session);
-    const machine = {
-      client: clients.sfn,
-      stateMachineArn: await clients.stateMachineArn(),
-      where: target.label,
-    };
+    const machine = await regionMachine(target, regionClients(target, ctx.session));
     const rows = await describeRows(target, machine, await listExecutions(machine, { since }));
     return rows.filter((r) => instance === undefined || r.instanceId === instance);
   });

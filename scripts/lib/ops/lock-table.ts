@@ -14,7 +14,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { PauseRecord } from "../../../contract/workflow";
 import { LOCK_ATTRIBUTES, PAUSE_KEY_PREFIX } from "../../../stacks/workflow";
-import { awsCall } from "./aws-call";
+import { type AwsAction, awsCall, awsPages } from "./aws-call";
+import type { RegionClients, RegionTarget } from "./target";
 
 /** The table's hash key (DESIGN §3.8). */
 export const KEY = "instanceId";
@@ -45,6 +46,16 @@ export interface TableRef {
   readonly tableName: string;
   /** The region's label. */
   readonly where: string;
+}
+
+/** The region's lock table, through the region's clients. */
+export function regionTable(target: RegionTarget, clients: Pick<RegionClients, "dynamodb">): TableRef {
+  return { client: clients.dynamodb, tableName: target.lockTableName, where: target.label };
+}
+
+/** A call on the table, as its failure names it. */
+function onTable(table: TableRef, action: string): AwsAction {
+  return { action, resource: table.tableName, where: table.where };
 }
 
 export function pauseKey(instanceId: string): string {
@@ -103,28 +114,24 @@ export async function putPause(
     reason: { S: pause.reason },
     pausedBy: { S: pause.pausedBy },
   };
-  const answer = await awsCall(
-    { action: "dynamodb:PutItem", resource: table.tableName, where: table.where },
-    () =>
-      table.client.send(
-        new PutItemCommand({ TableName: table.tableName, Item: item, ReturnValues: "ALL_OLD" }),
-      ),
+  const answer = await awsCall(onTable(table, "dynamodb:PutItem"), () =>
+    table.client.send(
+      new PutItemCommand({ TableName: table.tableName, Item: item, ReturnValues: "ALL_OLD" }),
+    ),
   );
   return storedPause(answer.Attributes);
 }
 
 /** Removes an instance's pause; returns what was removed, if anything. */
 export async function deletePause(table: TableRef, instanceId: string): Promise<StoredPause | undefined> {
-  const answer = await awsCall(
-    { action: "dynamodb:DeleteItem", resource: table.tableName, where: table.where },
-    () =>
-      table.client.send(
-        new DeleteItemCommand({
-          TableName: table.tableName,
-          Key: { [KEY]: { S: pauseKey(instanceId) } },
-          ReturnValues: "ALL_OLD",
-        }),
-      ),
+  const answer = await awsCall(onTable(table, "dynamodb:DeleteItem"), () =>
+    table.client.send(
+      new DeleteItemCommand({
+        TableName: table.tableName,
+        Key: { [KEY]: { S: pauseKey(instanceId) } },
+        ReturnValues: "ALL_OLD",
+      }),
+    ),
   );
   return storedPause(answer.Attributes);
 }
@@ -132,7 +139,7 @@ export async function deletePause(table: TableRef, instanceId: string): Promise<
 /** Reads one instance's pause and lock items (consistently: a pause set a moment ago counts). */
 export async function readInstance(table: TableRef, instanceId: string): Promise<InstanceItems> {
   const get = (key: string) =>
-    awsCall({ action: "dynamodb:GetItem", resource: table.tableName, where: table.where }, () =>
+    awsCall(onTable(table, "dynamodb:GetItem"), () =>
       table.client.send(
         new GetItemCommand({ TableName: table.tableName, Key: { [KEY]: { S: key } }, ConsistentRead: true }),
       ),
@@ -146,19 +153,19 @@ export async function readInstance(table: TableRef, instanceId: string): Promise
 /** Every instance's items in the table, by instance id (the table holds a few items per instance). */
 export async function readTable(table: TableRef): Promise<Map<string, InstanceItems>> {
   const out = new Map<string, { pause?: StoredPause; lock?: LockItem }>();
-  let start: Item | undefined;
-  do {
-    const page = await awsCall(
-      { action: "dynamodb:Scan", resource: table.tableName, where: table.where },
-      () =>
-        table.client.send(
-          new ScanCommand({
-            TableName: table.tableName,
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-    );
+  const pages = awsPages(
+    onTable(table, "dynamodb:Scan"),
+    (start: Item | undefined) =>
+      table.client.send(
+        new ScanCommand({
+          TableName: table.tableName,
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      ),
+    (page) => page.LastEvaluatedKey,
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const key = item[KEY]?.S;
       if (key === undefined) continue;
@@ -174,7 +181,6 @@ export async function readTable(table: TableRef): Promise<Map<string, InstanceIt
       }
       out.set(instanceId, entry);
     }
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  }
   return out;
 }

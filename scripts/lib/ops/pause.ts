@@ -14,6 +14,7 @@ import {
   pauseIsLive,
   putPause,
   readInstance,
+  regionTable,
   type StoredPause,
   type TableRef,
 } from "./lock-table";
@@ -46,11 +47,7 @@ function where(target: InstanceTarget): string {
 }
 
 function lockTable(target: InstanceTarget, ctx: OpsContext): TableRef {
-  return {
-    client: regionClients(target, ctx.session).dynamodb,
-    tableName: target.lockTableName,
-    where: target.label,
-  };
+  return regionTable(target, regionClients(target, ctx.session));
 }
 
 /** A disabled rule starts nothing anyway: say so, so nobody thinks the pause is what keeps it quiet. */

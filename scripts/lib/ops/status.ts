@@ -12,13 +12,20 @@ import { EXIT } from "./context";
 import { relativeTime, shortInstant } from "./duration";
 import {
   DESCRIBE_CONCURRENCY,
-  describeExecution,
+  describeRows,
   type ExecutionRow,
-  executionRow,
   listExecutions,
   type MachineRef,
+  regionMachine,
 } from "./executions";
-import { type LockItem, lockIsLive, pauseIsLive, readTable, type StoredPause } from "./lock-table";
+import {
+  type LockItem,
+  lockIsLive,
+  pauseIsLive,
+  readTable,
+  regionTable,
+  type StoredPause,
+} from "./lock-table";
 import { perRegion } from "./per-region";
 import {
   checkInstanceFilter,
@@ -66,10 +73,7 @@ async function lastExecutions(
   const found = new Map<string, ExecutionRow>();
   for (let i = 0; i < executions.length && found.size < wanted.size; i += DESCRIBE_CONCURRENCY) {
     const batch = executions.slice(i, i + DESCRIBE_CONCURRENCY);
-    const rows = await Promise.all(
-      batch.map(async (e) => executionRow(target, await describeExecution(machine, e.executionArn ?? ""))),
-    );
-    for (const row of rows) {
+    for (const row of await describeRows(target, machine, batch)) {
       if (row.instanceId && wanted.has(row.instanceId) && !found.has(row.instanceId))
         found.set(row.instanceId, row);
     }
@@ -83,13 +87,9 @@ async function regionStatus(
   instance?: string,
 ): Promise<InstanceStatus[]> {
   const clients = regionClients(target, ctx.session);
-  const machine: MachineRef = {
-    client: clients.sfn,
-    stateMachineArn: await clients.stateMachineArn(),
-    where: target.label,
-  };
+  const machine = await regionMachine(target, clients);
   const [items, executions] = await Promise.all([
-    readTable({ client: clients.dynamodb, tableName: target.lockTableName, where: target.label }),
+    readTable(regionTable(target, clients)),
     listExecutions(machine, { limit: LAST_EXECUTION_LOOKBACK }),
   ]);
   const configured = target.region.instances.map((i) => i.settings.instanceId);
