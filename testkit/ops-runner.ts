@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { CommandLineError } from "../scripts/lib/command";
 import { type OpsContext, opsFailure } from "../scripts/lib/ops/context";
 import { AwsSession } from "../scripts/lib/ops/session";
+import { runProcess } from "../scripts/lib/run-process";
 import type { ResolvedConfig } from "../stacks/config";
-import { runCaptured } from "./captured-run";
 import { PROJECT_DIR } from "./synth";
 
 /** What a command printed and returned. */
@@ -33,7 +33,7 @@ export function runOpsScript(
   cwd = PROJECT_DIR,
 ): Promise<OpsRun> {
   const tsx = join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-  return runCaptured(tsx, [join(PROJECT_DIR, "scripts", `${command}.ts`), ...args], {
+  return runProcess(tsx, [join(PROJECT_DIR, "scripts", `${command}.ts`), ...args], {
     cwd,
     env: { ...process.env, ...env },
   }).then((run) => ({ code: run.code ?? -1, out: run.stdout, err: run.stderr }));

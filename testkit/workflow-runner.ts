@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { runCaptured } from "./captured-run";
+import { runProcess } from "../scripts/lib/run-process";
 
 export interface WorkflowStep {
   readonly name?: string;
@@ -108,7 +108,7 @@ export function runStep(o: RunStepOptions): Promise<StepResult> {
   const shell = step.shell ?? o.job.defaults?.run?.shell ?? o.workflow.defaults?.run?.shell;
   const [command, ...args] = shellCommand(shell);
   const cwd = step["working-directory"] ? join(o.cwd, step["working-directory"]) : o.cwd;
-  return runCaptured(command as string, [...args, script], { cwd, env }).then(({ code, output }) => {
+  return runProcess(command as string, [...args, script], { cwd, env }).then(({ code, output }) => {
     const outputs: Record<string, string> = {};
     for (const line of readFileSync(outputFile, "utf8").split("\n")) {
       const m = /^([^=]+)=(.*)$/.exec(line);

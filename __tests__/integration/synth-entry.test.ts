@@ -14,7 +14,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { type CapturedRun, runCaptured } from "../../testkit/captured-run";
+import { type ProcessResult, runProcess } from "../../scripts/lib/run-process";
 import { withoutKnownDeprecations } from "../../testkit/node-warnings";
 import { committedExample, PROJECT_DIR, readTree } from "../../testkit/synth";
 
@@ -27,8 +27,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function runApp(env: NodeJS.ProcessEnv): Promise<CapturedRun> {
-  return runCaptured(process.execPath, ["--import", "tsx", "main.ts"], { cwd: PROJECT_DIR, env });
+function runApp(env: NodeJS.ProcessEnv): Promise<ProcessResult> {
+  return runProcess(process.execPath, ["--import", "tsx", "main.ts"], { cwd: PROJECT_DIR, env });
 }
 
 let work: string;
