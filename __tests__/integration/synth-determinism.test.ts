@@ -63,7 +63,8 @@ describe("synthesis", () => {
     copyProject(files, second);
 
     const runs = await Promise.all([bareApp(first, "cdktf.out"), bareApp(second, "cdktf.out")]);
-    for (const run of runs) expect(run).toMatchObject({ code: 0, output: expect.stringContaining("bundled") });
+    for (const run of runs)
+      expect(run).toMatchObject({ code: 0, output: expect.stringContaining("bundled") });
     // The second synth in the first copy reads the bundles the first one cached.
     const warm = await bareApp(first, "warm.out");
     expect(warm).toMatchObject({ code: 0, output: expect.stringContaining("bundle cached") });
