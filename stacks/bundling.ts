@@ -33,7 +33,7 @@ export interface BundleOptions {
   readonly projectDir?: string;
   /** Where zips are cached, keyed by the hash of their inputs. @default `<projectDir>/.cache/bundles` */
   readonly cacheDir?: string;
-  /** Which functions. @default all six */
+  /** Which functions. @default every function of the catalog */
   readonly names?: readonly FunctionName[];
   /** Called once per function with "cached" or "built", for progress output. */
   readonly onProgress?: (name: FunctionName, how: "cached" | "built") => void;
@@ -115,7 +115,7 @@ async function bundleOne(projectDir: string, dir: string, name: FunctionName): P
 
 /**
  * Bundles each function once (in parallel), zips it deterministically and caches the zips by
- * the sources' hash, so a synth after no source change costs a hash and six reads.
+ * the sources' hash, so a synth after no source change costs a hash and a read per function.
  */
 export async function bundleFunctions(
   options: BundleOptions = {},

@@ -56,7 +56,7 @@ export const VPC_ACTIONS = [
 ];
 
 /**
- * One of the six functions in one region: its own role with only the statements it needs, its
+ * One of the functions in one region: its own role with only the statements it needs, its
  * own log group with retention (created before the function, so Lambda never creates one
  * without retention), and the function on the shared zip.
  */

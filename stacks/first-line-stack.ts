@@ -41,7 +41,7 @@ export interface AppIdentity {
 export interface FirstLineAppProps {
   /** Validated, merged configuration (see stacks/config). */
   readonly config: ResolvedConfig;
-  /** The six bundled functions (see stacks/bundling), bundled once per synth. */
+  /** The bundled functions (see stacks/bundling), bundled once per synth. */
   readonly bundles: Readonly<Record<FunctionName, FunctionBundle>>;
   readonly identity: AppIdentity;
 }
@@ -116,7 +116,7 @@ function regionProvider(
 
 /**
  * One stack: its backend, one aliased provider and one {@link RegionalFirstLine} per region it
- * holds, and the six function zips as assets (one each, shared by its regions). Construct ids
+ * holds, and the function zips as assets (one each, shared by its regions). Construct ids
  * are region keys, the same in either layout, so resource addresses inside a region do not
  * depend on which stack holds it, and adding a region only adds resources.
  */

@@ -51,7 +51,7 @@ export interface RegionalFirstLineProps {
   readonly region: ResolvedRegion;
   /** The region's aliased provider; every resource and data source here carries it. */
   readonly provider: AwsProvider;
-  /** The six bundled functions, shared by all regions. */
+  /** The bundled functions of the catalog, shared by all regions. */
   readonly code: Readonly<Record<FunctionName, FunctionCode>>;
   /**
    * Subscribed to the operator topic first-line creates in the region when the region names
@@ -140,7 +140,7 @@ function restartStatements(region: ResolvedRegion, accountId: string): PolicySta
 }
 
 /**
- * Everything first-line runs in one region: the six functions, the lock table, the state
+ * Everything first-line runs in one region: the functions, the lock table, the state
  * machine and its log group, per instance an alarm, a rule and a target, and a "first-line
  * itself is failing" alarm over the machine and the dead-letter queue.
  */

@@ -224,7 +224,7 @@ describe("the per-region layout", () => {
     expect(Object.values(manifest.stacks).map((s) => s.dependencies)).toEqual(KEYS_2X2.map(() => []));
   });
 
-  it("gives every stack its own byte-identical copies of the six zips, the bundles of this synth", async () => {
+  it("gives every stack its own byte-identical copies of the function zips, the bundles of this synth", async () => {
     const bundles = await bundleFunctions({ projectDir: PROJECT_DIR });
     for (const stack of perRegion.stacks) {
       const functions = allBlocks(stack.json).filter((b) => b.type === "aws_lambda_function");

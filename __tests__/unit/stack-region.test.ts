@@ -112,7 +112,7 @@ describe("state machine", () => {
     },
   );
 
-  it.each(REGIONS)("in %s calls exactly its own region's six functions and lock table, by name", (region) => {
+  it.each(REGIONS)("in %s calls exactly its own region's functions and lock table, by name", (region) => {
     const machine = blockAt(example.json, "aws_sfn_state_machine", `${region}/workflow`);
     const definition = str(machine, "definition");
     // No Terraform references: names are known at synth time and Lambda's Invoke takes a name.
