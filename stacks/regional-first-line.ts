@@ -169,7 +169,7 @@ export class RegionalFirstLine extends Construct {
     const fn = (fnName: FunctionName, statements: readonly PolicyStatement[], inVpc = false) =>
       new FirstLineFunction(this, fnName, {
         provider,
-        functionName: name(fnName),
+        functionName: workflow.functionNames[fnName],
         code: props.code[fnName],
         timeoutSeconds: timeouts.functionTimeoutSeconds[fnName],
         logRetentionDays,
