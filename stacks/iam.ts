@@ -82,7 +82,8 @@ export interface IamContextOptions {
   readonly secretsKeyArns?: readonly string[];
 }
 
-function unique(values: readonly string[]): string[] {
+/** Each value once, sorted: a statement's list reads the same whatever the configuration's order. */
+export function unique(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
 

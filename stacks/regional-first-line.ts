@@ -28,7 +28,7 @@ import {
 import { dashboardBody } from "./dashboard";
 import { FirstLineFunction, type FunctionCode } from "./first-line-function";
 import type { FunctionName } from "./function-catalog";
-import { iamContext, type PolicyStatement, policyDocument, trustPolicy } from "./iam";
+import { iamContext, type PolicyStatement, policyDocument, trustPolicy, unique } from "./iam";
 import {
   alarmArn,
   alarmRuleName,
@@ -102,10 +102,6 @@ export function inputTemplate(settings: InstanceSettings): string {
 /** Length as EventBridge could count it at most: UTF-8 bytes. */
 function templateLength(template: string): number {
   return Buffer.byteLength(template, "utf8");
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
 }
 
 /**
