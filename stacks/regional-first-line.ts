@@ -25,7 +25,7 @@ import {
   type ResolvedRegion,
   regionConfigPath,
 } from "./config";
-import { dashboardBody } from "./dashboard";
+import { dashboardBody, HEALTH_PERIOD_SECONDS } from "./dashboard";
 import { FirstLineFunction, type FunctionCode } from "./first-line-function";
 import type { FunctionName } from "./function-catalog";
 import { iamContext, type PolicyStatement, policyDocument, trustPolicy, unique } from "./iam";
@@ -380,7 +380,7 @@ export class RegionalFirstLine extends Construct {
             namespace: "AWS/States",
             metricName: "ExecutionsFailed",
             dimensions: { StateMachineArn: this.stateMachine.arn },
-            period: 300,
+            period: HEALTH_PERIOD_SECONDS,
             stat: "Sum",
           },
         },
@@ -390,7 +390,7 @@ export class RegionalFirstLine extends Construct {
             namespace: "AWS/States",
             metricName: "ExecutionsTimedOut",
             dimensions: { StateMachineArn: this.stateMachine.arn },
-            period: 300,
+            period: HEALTH_PERIOD_SECONDS,
             stat: "Sum",
           },
         },
@@ -400,7 +400,7 @@ export class RegionalFirstLine extends Construct {
             namespace: "AWS/SQS",
             metricName: "ApproximateNumberOfMessagesVisible",
             dimensions: { QueueName: this.deadLetterQueue.name },
-            period: 300,
+            period: HEALTH_PERIOD_SECONDS,
             stat: "Maximum",
           },
         },
