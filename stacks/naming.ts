@@ -32,6 +32,14 @@ export function deadLetterQueueName(stackName: string, region: string): string {
   return regionalName(stackName, region, "dlq");
 }
 
+/**
+ * The operator topic first-line creates in a region that names no `operatorTopicArn` of its own
+ * (DESIGN §2); the "first-line is failing" alarm notifies it.
+ */
+export function operatorTopicName(stackName: string, region: string): string {
+  return regionalName(stackName, region, "operator");
+}
+
 /** The region's CloudWatch dashboard (DESIGN §2): `<stackName>-<region>-first-line`. */
 export function dashboardName(stackName: string, region: string): string {
   return regionalName(stackName, region, "first-line");

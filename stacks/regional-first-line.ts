@@ -36,6 +36,7 @@ import {
   dashboardName,
   deadLetterQueueName,
   instanceArn,
+  operatorTopicName,
   regionalName,
   stateMachineArn,
 } from "./naming";
@@ -356,7 +357,8 @@ export class RegionalFirstLine extends Construct {
 
     // --- first-line itself is failing ---------------------------------------------------------
     // CloudWatch alarm actions accept only an SNS topic in the alarm's own region (DESIGN §2).
-    this.operatorTopicArn = region.operatorTopicArn ?? this.operatorTopic(name("operator"), props).arn;
+    this.operatorTopicArn =
+      region.operatorTopicArn ?? this.operatorTopic(operatorTopicName(stackName, regionName), props).arn;
     const selfAlarmName = name("first-line-failing");
     new CloudwatchMetricAlarm(this, "self-alarm", {
       provider,

@@ -1,5 +1,5 @@
 import { LEGACY_CHAT_ON } from "../../contract/notifications";
-import { regionalName } from "../naming";
+import { operatorTopicName } from "../naming";
 import { type ConfigPath, formatPath } from "./errors";
 import { rawRegionEntries } from "./fleet-rules";
 import { isRecord } from "./merge";
@@ -68,7 +68,7 @@ export function operatorWarnings(config: Omit<ResolvedConfig, "warnings">): stri
   if (created.length === 0 || config.operatorSubscriptions.length > 0) return [];
   const topics = created.map(
     (region) =>
-      regionalName(config.stackName, region.name, "operator") +
+      operatorTopicName(config.stackName, region.name) +
       (region.account === undefined ? "" : ` (account ${region.account.name})`),
   );
   return [
