@@ -84,11 +84,12 @@ export function sourcesKey(projectDir: string): string {
 
 function describeZip(name: FunctionName, zipPath: string, rawBytes: number): FunctionBundle {
   const bytes = readFileSync(zipPath);
+  const sha256 = createHash("sha256").update(bytes).digest();
   return {
     name,
     zipPath,
-    sha256Base64: createHash("sha256").update(bytes).digest("base64"),
-    sha256Hex: createHash("sha256").update(bytes).digest("hex"),
+    sha256Base64: sha256.toString("base64"),
+    sha256Hex: sha256.toString("hex"),
     rawBytes,
     zipBytes: bytes.length,
   };
