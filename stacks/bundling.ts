@@ -68,8 +68,8 @@ function listFiles(dir: string): string[] {
 
 /**
  * Hash of everything a bundle can depend on: all sources under functions/ and contract/ (they
- * share helpers and field rules), the lock file (dependency versions), esbuild's version and options. Paths are relative, so two
- * clones in different folders share a key.
+ * share helpers and field rules), the lock file (dependency versions), esbuild's version and
+ * options. Paths are relative, so two clones in different folders share a key.
  */
 export function sourcesKey(projectDir: string): string {
   const hash = createHash("sha256");
