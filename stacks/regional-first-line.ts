@@ -480,10 +480,11 @@ export class RegionalFirstLine extends Construct {
     // The template carries the instance's resolved settings, so the plan shows them and the
     // workflow needs no lookup; only the alarm's own name, ARN and time come from the event.
     const input = inputTemplate(settings);
-    if (templateLength(input) > INPUT_TEMPLATE_MAX_LENGTH) {
+    const inputLength = templateLength(input);
+    if (inputLength > INPUT_TEMPLATE_MAX_LENGTH) {
       // Synth would succeed and `terraform apply` fail; say which instance and what to shorten.
       throw new ConfigError("Invalid first-line configuration: 1 problem; fix it and run again:", [
-        `${regionConfigPath(region)}.instances[${index}]: the workflow input of ${settings.instanceId} is ${templateLength(input)} characters, over EventBridge's ${INPUT_TEMPLATE_MAX_LENGTH}-character input template limit; shorten its longest settings (url.expectBody, ssh.command, url address)`,
+        `${regionConfigPath(region)}.instances[${index}]: the workflow input of ${settings.instanceId} is ${inputLength} characters, over EventBridge's ${INPUT_TEMPLATE_MAX_LENGTH}-character input template limit; shorten its longest settings (url.expectBody, ssh.command, url address)`,
       ]);
     }
 
