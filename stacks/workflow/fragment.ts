@@ -61,12 +61,7 @@ export function chain(...fragments: readonly Fragment[]): Fragment {
   const states: Record<string, AslState> = {};
   fragments.forEach((part, i) => {
     const following = fragments[i + 1];
-    const wired = following
-      ? Object.fromEntries(
-          Object.entries(part.states).map(([n, s]) => [n, retarget(s, NEXT, following.start)]),
-        )
-      : part.states;
-    mergeStates(states, wired);
+    mergeStates(states, following ? ending(part, following.start).states : part.states);
   });
   return { start: first.start, states };
 }
