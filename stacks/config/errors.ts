@@ -22,5 +22,3 @@ export class ConfigError extends Error {
 export function problemAt(path: ConfigPath, message: string): string {
   return `${formatPath(path)}: ${message}`;
 }
-
-export { closest, describeValue, didYouMean, formatPath, levenshtein } from "../../contract/text";

@@ -1,3 +1,4 @@
+import { didYouMean, formatPath } from "../../contract/text";
 import {
   BACKEND_PLACEHOLDERS,
   fillPlaceholders,
@@ -5,7 +6,7 @@ import {
   stateField,
   WORKSPACE_NAME,
 } from "./backend";
-import { type ConfigPath, didYouMean, formatPath, problemAt } from "./errors";
+import { type ConfigPath, problemAt } from "./errors";
 import { type StackIdentity, stackIdentities } from "./fleet";
 import { isRecord } from "./merge";
 import { isAwsRegion } from "./regions";

@@ -1,6 +1,6 @@
+import { formatPath } from "../../contract/text";
 import { regionKey, regionStackName } from "../naming";
 import { type PlaceholderValues, stackBackend } from "./backend";
-import { formatPath } from "./errors";
 import { OPT_IN_REGIONS } from "./regions";
 import type { BackendConfig, Layout, ResolvedConfig, ResolvedRegion } from "./types";
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ConfigError, describeValue, didYouMean, problemAt } from "./errors";
+import { describeValue, didYouMean } from "../../contract/text";
+import { ConfigError, problemAt } from "./errors";
 import { fleetProblems } from "./fleet-rules";
 import { isRecord } from "./merge";
 import { crossFieldProblems } from "./rules";

@@ -1,6 +1,7 @@
 import { LEGACY_CHAT_ON } from "../../contract/notifications";
+import { formatPath } from "../../contract/text";
 import { operatorTopicName } from "../naming";
-import { type ConfigPath, formatPath } from "./errors";
+import type { ConfigPath } from "./errors";
 import { rawRegionEntries } from "./fleet-rules";
 import { isRecord } from "./merge";
 import { LEGACY_KEYS, type LegacyKey, levelNotifications, mergedNotifications } from "./notifications";
