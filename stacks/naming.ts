@@ -8,12 +8,7 @@ export function regionalName(stackName: string, region: string, part: string): s
 }
 
 /** A per-instance name: `<stackName>-<region>-<instance id>-<part>`. */
-export function instanceResourceName(
-  stackName: string,
-  region: string,
-  instanceId: string,
-  part: string,
-): string {
+function instanceResourceName(stackName: string, region: string, instanceId: string, part: string): string {
   return regionalName(stackName, region, `${instanceId}-${part}`);
 }
 

@@ -14,7 +14,7 @@ function pick(block: Fields, keys: readonly string[]): Fields {
 }
 
 /** The check's settings in one level's block (an instance block may also hold target fields). */
-export function settingsAt(check: AnyCheck, level: unknown): Fields | undefined {
+function settingsAt(check: AnyCheck, level: unknown): Fields | undefined {
   const block = isRecord(level) ? level[check.name] : undefined;
   return isRecord(block) ? pick(block, Object.keys(check.settings)) : undefined;
 }

@@ -2,12 +2,6 @@
  * Configuration of first-line (DESIGN §4): where it is read from, how it is validated, and the
  * resolved model the stack is built from.
  */
-export {
-  BACKEND_PLACEHOLDERS,
-  type BackendPlaceholder,
-  type PlaceholderValues,
-  stackBackend,
-} from "./backend";
 export { BUILTIN_DEFAULTS } from "./defaults";
 export { ConfigError } from "./errors";
 export { fleetNotes, type ResolvedStack, regionConfigPath, stacksOf } from "./fleet";

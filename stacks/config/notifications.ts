@@ -81,7 +81,7 @@ export function levelNotifications(raw: unknown): LevelNotifications {
 }
 
 /** Blocks merged nearest-last: a block with `type` replaces what came before, one without merges into it. */
-export function mergeBlocks(blocks: readonly (Block | undefined)[]): Block {
+function mergeBlocks(blocks: readonly (Block | undefined)[]): Block {
   let merged: Block = {};
   for (const block of blocks) {
     if (block === undefined) continue;

@@ -245,9 +245,5 @@ export type RawConfig = z.infer<typeof rawConfigSchema>;
 export type RawAccount = z.infer<typeof accountSchema>;
 /** One region as written. */
 export type RawRegion = z.infer<typeof regionSchema>;
-/** One operator subscription as written. */
-export type RawOperatorSubscription = z.infer<typeof operatorSubscription>;
 /** One instance as written. */
 export type RawInstance = z.infer<typeof instanceSchema>;
-/** A settings level (defaults, a region or an instance) as written, for code that loops over blocks. */
-export type RawLevel = Readonly<Record<string, unknown>>;

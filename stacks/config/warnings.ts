@@ -21,7 +21,7 @@ export function configWarnings(raw: RawConfig, config: Omit<ResolvedConfig, "war
  * The synth warning for one level's notifications block that uses first-release keys, naming
  * them and the new block to write instead, or undefined when it uses none.
  */
-export function legacyKeyWarning(path: ConfigPath, block: unknown): string | undefined {
+function legacyKeyWarning(path: ConfigPath, block: unknown): string | undefined {
   if (!isRecord(block)) return undefined;
   const used = (Object.keys(LEGACY_KEYS) as LegacyKey[]).filter((key) => block[key] !== undefined);
   if (used.length === 0) return undefined;
@@ -38,7 +38,7 @@ export function legacyKeyWarning(path: ConfigPath, block: unknown): string | und
  * more while chat keeps the first release's recoveries-only default (it changes when the keys
  * are replaced and no `chatOn` is set, so the operator decides it knowingly).
  */
-export function legacyNotificationWarnings(raw: RawConfig): string[] {
+function legacyNotificationWarnings(raw: RawConfig): string[] {
   const defaults = raw.defaults?.notifications;
   const warnings = [legacyKeyWarning(["defaults"], defaults)];
   let recoveriesOnly = 0;
@@ -64,7 +64,7 @@ export function legacyNotificationWarnings(raw: RawConfig): string[] {
 }
 
 /** Operator topics first-line creates with nobody subscribed: failures of first-line itself go unheard. */
-export function operatorWarnings(config: Omit<ResolvedConfig, "warnings">): string[] {
+function operatorWarnings(config: Omit<ResolvedConfig, "warnings">): string[] {
   const created = config.regions.filter((region) => region.operatorTopicArn === undefined);
   if (created.length === 0 || config.operatorSubscriptions.length > 0) return [];
   const topics = created.map(
