@@ -230,12 +230,12 @@ export function crossFieldProblems(raw: unknown): string[] {
     const atRegion = checkConflictsAt(atDefaults, region, problems);
 
     const instances = Array.isArray(regionNode.instances) ? regionNode.instances : [];
+    const regionKey = formatPath(regionPath);
     instances.forEach((instanceNode: unknown, index) => {
       if (!isRecord(instanceNode)) return;
       const instance: Level = { path: [...region.path, "instances", index], node: instanceNode };
       mixedNotificationForms(instance, problems);
       instanceCount++;
-      const regionKey = formatPath(regionPath);
       instanceCountByRegion.set(regionKey, (instanceCountByRegion.get(regionKey) ?? 0) + 1);
 
       if (!hasAnyCheck(instanceNode)) {
