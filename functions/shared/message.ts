@@ -3,7 +3,7 @@
  * pure wording of what happened (first failed check, restart duration, console link) as one
  * service-neutral {@link Notice} that every sender renders in its own shape.
  */
-import { ALL_CHECKS, CHECK_NAMES, type CheckName } from "../../contract/checks";
+import { CHECK_NAMES, type CheckName, checkNamed } from "../../contract/checks";
 import { decimal, object, oneOf, optional, type Problem, type Spec, text } from "../../contract/fields";
 import { instanceIdField, regionField } from "../../contract/identifiers";
 import { CHAT_EVENTS, NOTIFICATION_INPUT } from "../../contract/notifications";
@@ -116,11 +116,6 @@ export function parseNotificationEvent(event: unknown): NotificationEvent {
   ) as NotificationEvent;
 }
 
-/** How people call each check in messages. */
-export function checkLabel(name: CheckName): string {
-  return ALL_CHECKS.find((check) => check.name === name)?.label ?? name;
-}
-
 /** What each escalation reason means, in words. */
 export const REASON_TEXT: Readonly<Record<EscalationReason, string>> = {
   "checks-failed-after-restart": "checks still fail after the restart",
@@ -148,7 +143,7 @@ export function firstFailure(run: CheckRun | undefined):
   const { status, reason } = run[check];
   return {
     check,
-    label: checkLabel(check),
+    label: checkNamed(check).label,
     couldNotAsk: status === "unavailable",
     reason: `${status === "unavailable" ? "could not run: " : ""}${reason ? truncate(reason, MAX_REASON_CHARS) : "no reason given"}`,
   };
@@ -159,7 +154,7 @@ export function describeRun(run: CheckRun): string {
   return CHECK_NAMES.map((name) => {
     const { status, reason } = run[name];
     const shown = status === "failed" || status === "passed" || status === "unavailable" ? reason : undefined;
-    return `${checkLabel(name)} ${status}${shown ? ` (${truncate(shown, MAX_REASON_CHARS)})` : ""}`;
+    return `${checkNamed(name).label} ${status}${shown ? ` (${truncate(shown, MAX_REASON_CHARS)})` : ""}`;
   }).join("; ");
 }
 
