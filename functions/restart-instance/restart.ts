@@ -7,20 +7,20 @@ import {
 import { oneOf, whole } from "../../contract/fields";
 import { instanceIdField, regionField } from "../../contract/identifiers";
 import { RESTART_SETTINGS } from "../../contract/restart";
-import type {
-  ElapsedEvent,
-  ElapsedResult,
-  PlanEvent,
-  PlanResult,
-  RestartEvent,
-  RestartResult,
+import {
+  type ElapsedEvent,
+  type ElapsedResult,
+  instantField,
+  type PlanEvent,
+  type PlanResult,
+  type RestartEvent,
+  type RestartResult,
 } from "../../contract/workflow";
 import { describeAwsError, errorName, THROTTLING_ERROR_NAMES } from "../shared/error-text";
 import { RestartRejectedError, RestartThrottledError } from "../shared/errors";
 import { defineHandler } from "../shared/handler";
 import { parseEvent } from "../shared/input";
 import type { LogSink } from "../shared/log";
-import { instantField } from "../shared/message";
 
 /** The one EC2 method the restart core calls. */
 export type Ec2Sender = Pick<EC2Client, "send">;

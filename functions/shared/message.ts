@@ -15,40 +15,18 @@ import {
   type CheckRun,
   ESCALATION_REASONS,
   type EscalationReason,
+  instantField,
   type NotificationEvent,
   OUTCOMES,
   type RestartRecord,
 } from "../../contract/workflow";
 import { parseEvent } from "./input";
 
+// The instant rule is the workflow contract's; its tests (message.test) still read it from here.
+export { isIsoInstant } from "../../contract/workflow";
+
 /** A Step Functions STANDARD execution ARN (names: 1-80 characters, no whitespace or colon). */
 export const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^\s:]{1,80}:[^\s:]{1,80}$/;
-
-/** An ISO-8601 instant with an explicit zone, as `$$.State.EnteredTime` writes it. */
-export const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
-
-/** True for an ISO-8601 instant that names a real calendar date and time. */
-export function isIsoInstant(value: string): boolean {
-  const m = ISO_INSTANT.exec(value);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  // Date.parse rolls 2026-02-30 over to March 2 instead of refusing it.
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
-  );
-}
-
-/** An instant the workflow wrote (`$$.State.EnteredTime`, a pause's expiry). */
-export const instantField = text({ test: isIsoInstant, what: "an ISO-8601 instant (2026-11-24T03:10:00Z)" });
 
 /** Longest check reason shown. Longer ones (a Lambda error's Cause) are cut, not rejected. */
 export const MAX_REASON_CHARS = 1000;
