@@ -156,6 +156,11 @@ export function flag(): Field<boolean> {
   };
 }
 
+/** Every problem of a list's entries, each under its index. */
+function entryProblems(item: Field<unknown>, entries: readonly unknown[]): Problem[] {
+  return entries.flatMap((entry, i) => item.problems(entry).map((p) => ({ ...p, path: [i, ...p.path] })));
+}
+
 /** One value of `item`, or a non-empty list of them (a host may present several host keys). */
 export function oneOrMore<T>(item: Field<T>, options: { what: string }): Field<T | readonly T[]> {
   return {
@@ -164,7 +169,7 @@ export function oneOrMore<T>(item: Field<T>, options: { what: string }): Field<T
     problems(value) {
       if (!Array.isArray(value)) return item.problems(value);
       if (value.length === 0) return at(`expected ${options.what}, got an empty list`);
-      return value.flatMap((entry, i) => item.problems(entry).map((p) => ({ ...p, path: [i, ...p.path] })));
+      return entryProblems(item, value);
     },
   };
 }
@@ -184,7 +189,7 @@ export function list<T>(
     problems(value) {
       if (!Array.isArray(value)) return at(`expected ${options.what}, got ${describeValue(value)}`);
       if (value.length === 0 && !options.allowEmpty) return at(`expected ${options.what}, got an empty list`);
-      return value.flatMap((entry, i) => item.problems(entry).map((p) => ({ ...p, path: [i, ...p.path] })));
+      return entryProblems(item, value);
     },
   };
 }

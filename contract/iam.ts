@@ -22,3 +22,13 @@ export interface IamContext {
    */
   readSecrets(sid: string, secrets: readonly (string | undefined)[]): PolicyStatement[];
 }
+
+/**
+ * DescribeInstances for a check that dials the instance's own IP, needed only when some instance
+ * gives no host; the action has no resource-level permissions, hence `*`.
+ */
+export function instanceIpLookup(instances: readonly { readonly host?: string }[]): PolicyStatement[] {
+  return instances.some((i) => i.host === undefined)
+    ? [{ Sid: "LookUpInstanceIp", Effect: "Allow", Action: ["ec2:DescribeInstances"], Resource: ["*"] }]
+    : [];
+}

@@ -63,9 +63,5 @@ export const NOTIFICATION_INPUT = {
 
 export type ChatSettings = Shape<typeof CHAT_FIELDS>;
 export type EscalationSettings = Shape<typeof ESCALATION_FIELDS>;
-export interface NotificationSettings {
-  readonly chat: ChatSettings;
-  readonly escalation: EscalationSettings;
-  /** The events chat is told about. */
-  readonly chatOn: readonly ChatEvent[];
-}
+/** The resolved block: chat, the pager and the events chat is told about. */
+export type NotificationSettings = Shape<typeof NOTIFICATION_INPUT>;

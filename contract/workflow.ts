@@ -5,6 +5,7 @@
  * import these, so a change of shape is a compile error on both sides.
  */
 import type { CheckName, CheckSettingsMap } from "./checks";
+import { text } from "./fields";
 import type { ChatEvent, NotificationSettings } from "./notifications";
 import type { RestartMethod, RestartSettings } from "./restart";
 
@@ -42,6 +43,32 @@ export type Dependency = (typeof DEPENDENCIES)[keyof typeof DEPENDENCIES];
 /** What a check function itself can report (the workflow adds skipped and not-run). */
 export const CHECK_RESULT_STATUSES = ["passed", "failed", "unavailable"] as const;
 export type CheckResultStatus = (typeof CHECK_RESULT_STATUSES)[number];
+
+/** An ISO-8601 instant with an explicit zone, as `$$.State.EnteredTime` writes it. */
+export const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/** True for an ISO-8601 instant that names a real calendar date and time. */
+export function isIsoInstant(value: string): boolean {
+  const m = ISO_INSTANT.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  // Date.parse rolls 2026-02-30 over to March 2 instead of refusing it.
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
+  );
+}
+
+/** An instant the workflow wrote (`$$.State.EnteredTime`, a pause's expiry). */
+export const instantField = text({ test: isIsoInstant, what: "an ISO-8601 instant (2026-11-24T03:10:00Z)" });
 
 /** Everything the workflow needs about one instance; carried by the rule's input transformer. */
 export type InstanceSettings = {

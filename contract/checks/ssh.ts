@@ -5,6 +5,7 @@
  * Function: functions/ssh-check.
  */
 import { flag, list, oneOf, oneOrMore, optional, text, whole } from "../fields";
+import { instanceIpLookup } from "../iam";
 import { fingerprintField, hostField, PORT_MAX, secretField, userField } from "../identifiers";
 import { defineCheck } from "./check";
 
@@ -78,17 +79,7 @@ export const sshCheck = defineCheck({
         ]
       : [],
   iam: (instances, ctx) => [
-    // Only when a host is not configured; DescribeInstances has no resource-level permissions.
-    ...(instances.some((i) => i.host === undefined)
-      ? [
-          {
-            Sid: "LookUpInstanceIp",
-            Effect: "Allow" as const,
-            Action: ["ec2:DescribeInstances"],
-            Resource: ["*"],
-          },
-        ]
-      : []),
+    ...instanceIpLookup(instances),
     ...ctx.readSecrets(
       "ReadSshPrivateKeys",
       instances.map((i) => (i.mode === "command" ? i.privateKeySecret : undefined)),

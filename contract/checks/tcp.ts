@@ -4,6 +4,7 @@
  * that speak neither HTTP nor SSH. Function: functions/tcp-check.
  */
 import { flag, optional, whole } from "../fields";
+import { instanceIpLookup } from "../iam";
 import { hostField, PORT_MAX } from "../identifiers";
 import { defineCheck } from "./check";
 
@@ -34,11 +35,7 @@ export const tcpCheck = defineCheck({
     timeoutSeconds: s.timeoutSeconds,
     inVpc,
   }),
-  iam: (instances) =>
-    // Only when a host is not configured; DescribeInstances has no resource-level permissions.
-    instances.some((i) => i.host === undefined)
-      ? [{ Sid: "LookUpInstanceIp", Effect: "Allow", Action: ["ec2:DescribeInstances"], Resource: ["*"] }]
-      : [],
+  iam: (instances) => instanceIpLookup(instances),
   timeoutSeconds: (s) => s.timeoutSeconds,
   defaultTimeoutSeconds: defaults.timeoutSeconds,
   describe: (s) => `${s.host ?? "(instance IP)"}:${s.port}, ${s.timeoutSeconds} s`,

@@ -7,20 +7,20 @@ import {
 import { oneOf, whole } from "../../contract/fields";
 import { instanceIdField, regionField } from "../../contract/identifiers";
 import { RESTART_SETTINGS } from "../../contract/restart";
-import type {
-  ElapsedEvent,
-  ElapsedResult,
-  PlanEvent,
-  PlanResult,
-  RestartEvent,
-  RestartResult,
+import {
+  type ElapsedEvent,
+  type ElapsedResult,
+  instantField,
+  type PlanEvent,
+  type PlanResult,
+  type RestartEvent,
+  type RestartResult,
 } from "../../contract/workflow";
 import { describeAwsError, errorName, THROTTLING_ERROR_NAMES } from "../shared/error-text";
 import { RestartRejectedError, RestartThrottledError } from "../shared/errors";
 import { defineHandler } from "../shared/handler";
 import { parseEvent } from "../shared/input";
 import type { LogSink } from "../shared/log";
-import { instantField } from "../shared/message";
 
 /** The one EC2 method the restart core calls. */
 export type Ec2Sender = Pick<EC2Client, "send">;
@@ -28,7 +28,8 @@ export type Ec2Sender = Pick<EC2Client, "send">;
 /** Step Functions STANDARD executions last at most a year; a longer lock is a config error. */
 export const MAX_LOCK_SECONDS = 365 * 24 * 3600;
 
-const ACTIONS = ["reboot", "stop", "start", "plan", "elapsed"] as const;
+/** The field every event has: which action it asks for (read first, to pick the rest). */
+const ACTION = { action: oneOf(["reboot", "stop", "start", "plan", "elapsed"] as const) } as const;
 
 /** What each action's event holds (the same fields the config and the workflow use). */
 const EVENTS = {
@@ -48,7 +49,7 @@ const EVENTS = {
 
 /** Validates any input of restart-instance; throws InvalidInputError before any EC2 call. */
 export function parseRestartInput(event: unknown): RestartEvent | PlanEvent | ElapsedEvent {
-  const action = parseEvent(event, { action: oneOf(ACTIONS) }).action;
+  const action = parseEvent(event, ACTION).action;
   if (action === "plan") return parseEvent(event, EVENTS.plan);
   if (action === "elapsed") return parseEvent(event, EVENTS.elapsed);
   return parseEvent(event, EVENTS.restart);

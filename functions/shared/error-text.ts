@@ -3,7 +3,7 @@
  * runtime's own message wording. Messages change between Node majors (Node 24 appends "try
  * running Node.js with --use-system-ca" to certificate errors) and can quote whatever the failed
  * call was given (a URL with a token in it); codes and AWS error names are stable, and the texts
- * here are what reaches Slack, the pager and the workflow output.
+ * here are what reaches chat, the pager and the workflow output.
  */
 
 /**

@@ -4,8 +4,6 @@
  */
 import { ERROR_NAMES } from "../../contract/errors";
 
-export { ERROR_NAMES };
-
 /** The event does not have the shape the handler needs; nothing was called. */
 export class InvalidInputError extends Error {
   override readonly name = ERROR_NAMES.invalidInput;

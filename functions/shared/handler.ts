@@ -4,6 +4,7 @@
  * for invalid input and one for the result or the error, keyed by function, region and instance.
  * Named errors are rethrown unchanged: their names are what the state machine matches.
  */
+import { errorName } from "./error-text";
 import { messageOf } from "./errors";
 import { createLogger, type LogFields, type Logger, type LogSink } from "./log";
 
@@ -27,11 +28,6 @@ export interface HandlerDefinition<I, O> {
   summarize?(output: O, input: I): LogFields;
   /** Where log lines go. @default stdout */
   readonly log?: LogSink;
-}
-
-function errorName(err: unknown): string {
-  const name = typeof err === "object" && err !== null ? (err as { name?: unknown }).name : undefined;
-  return typeof name === "string" && name !== "" ? name : "Error";
 }
 
 /** `region` and `instanceId` of an input that has them. */

@@ -22,7 +22,7 @@ export interface FetchInit {
  */
 export type Fetch = (url: string, init: FetchInit) => Promise<FetchResponse>;
 
-/** Default time a notifier waits for Slack/OpsGenie, well inside the function's own timeout. */
+/** Default time a notifier waits for the chat or pager service, well inside the function's own timeout. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** How much of an error response body goes into the error message (enough for "invalid_token"). */

@@ -33,14 +33,24 @@ export function parseEvent<S extends Spec>(
   return event as Shape<S>;
 }
 
-/** The event of a check's function: the instance, its region and the check's resolved settings. */
-export function parseCheckEvent<C extends AnyCheck>(event: unknown, check: C): CheckEvent<Shape<C["input"]>> {
+/**
+ * The parser of a check function's event: the instance, its region and the check's resolved
+ * settings. Built once per container (the handler's module), so an invocation only checks.
+ */
+export function checkEventParser<C extends AnyCheck>(
+  check: C,
+): (event: unknown) => CheckEvent<Shape<C["input"]>> {
   const spec = {
     instanceId: instanceIdField,
     region: regionField,
     settings: object(check.input, { what: `the ${check.label} check's settings` }),
   };
-  return parseEvent(event, spec, (value) =>
-    (check.rules?.(value.settings) ?? []).map((p) => ({ ...p, path: ["settings", ...p.path] })),
-  ) as CheckEvent<Shape<C["input"]>>;
+  const rules = (value: Shape<typeof spec>): Problem[] =>
+    (check.rules?.(value.settings) ?? []).map((p) => ({ ...p, path: ["settings", ...p.path] }));
+  return (event) => parseEvent(event, spec, rules) as CheckEvent<Shape<C["input"]>>;
+}
+
+/** One event of a check's function, parsed as its handler parses it. */
+export function parseCheckEvent<C extends AnyCheck>(event: unknown, check: C): CheckEvent<Shape<C["input"]>> {
+  return checkEventParser(check)(event);
 }

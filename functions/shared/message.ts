@@ -3,7 +3,7 @@
  * pure wording of what happened (first failed check, restart duration, console link) as one
  * service-neutral {@link Notice} that every sender renders in its own shape.
  */
-import { ALL_CHECKS, CHECK_NAMES, type CheckName } from "../../contract/checks";
+import { CHECK_NAMES, type CheckName, checkNamed } from "../../contract/checks";
 import { decimal, object, oneOf, optional, type Problem, type Spec, text } from "../../contract/fields";
 import { instanceIdField, regionField } from "../../contract/identifiers";
 import { CHAT_EVENTS, NOTIFICATION_INPUT } from "../../contract/notifications";
@@ -15,40 +15,18 @@ import {
   type CheckRun,
   ESCALATION_REASONS,
   type EscalationReason,
+  instantField,
   type NotificationEvent,
   OUTCOMES,
   type RestartRecord,
 } from "../../contract/workflow";
 import { parseEvent } from "./input";
 
+// The instant rule is the workflow contract's; its tests (message.test) still read it from here.
+export { isIsoInstant } from "../../contract/workflow";
+
 /** A Step Functions STANDARD execution ARN (names: 1-80 characters, no whitespace or colon). */
 export const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^\s:]{1,80}:[^\s:]{1,80}$/;
-
-/** An ISO-8601 instant with an explicit zone, as `$$.State.EnteredTime` writes it. */
-export const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
-
-/** True for an ISO-8601 instant that names a real calendar date and time. */
-export function isIsoInstant(value: string): boolean {
-  const m = ISO_INSTANT.exec(value);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  // Date.parse rolls 2026-02-30 over to March 2 instead of refusing it.
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
-  );
-}
-
-/** An instant the workflow wrote (`$$.State.EnteredTime`, a pause's expiry). */
-export const instantField = text({ test: isIsoInstant, what: "an ISO-8601 instant (2026-11-24T03:10:00Z)" });
 
 /** Longest check reason shown. Longer ones (a Lambda error's Cause) are cut, not rejected. */
 export const MAX_REASON_CHARS = 1000;
@@ -116,11 +94,6 @@ export function parseNotificationEvent(event: unknown): NotificationEvent {
   ) as NotificationEvent;
 }
 
-/** How people call each check in messages. */
-export function checkLabel(name: CheckName): string {
-  return ALL_CHECKS.find((check) => check.name === name)?.label ?? name;
-}
-
 /** What each escalation reason means, in words. */
 export const REASON_TEXT: Readonly<Record<EscalationReason, string>> = {
   "checks-failed-after-restart": "checks still fail after the restart",
@@ -148,7 +121,7 @@ export function firstFailure(run: CheckRun | undefined):
   const { status, reason } = run[check];
   return {
     check,
-    label: checkLabel(check),
+    label: checkNamed(check).label,
     couldNotAsk: status === "unavailable",
     reason: `${status === "unavailable" ? "could not run: " : ""}${reason ? truncate(reason, MAX_REASON_CHARS) : "no reason given"}`,
   };
@@ -159,7 +132,7 @@ export function describeRun(run: CheckRun): string {
   return CHECK_NAMES.map((name) => {
     const { status, reason } = run[name];
     const shown = status === "failed" || status === "passed" || status === "unavailable" ? reason : undefined;
-    return `${checkLabel(name)} ${status}${shown ? ` (${truncate(shown, MAX_REASON_CHARS)})` : ""}`;
+    return `${checkNamed(name).label} ${status}${shown ? ` (${truncate(shown, MAX_REASON_CHARS)})` : ""}`;
   }).join("; ");
 }
 
