@@ -151,7 +151,7 @@ function escapeXml(text: string): string {
 }
 
 /** Elements for a value: objects by key, lists as repeated `listItem`, scalars as text. */
-export function toXml(value: unknown, listItem = "member"): string {
+function toXml(value: unknown, listItem = "member"): string {
   if (value === undefined || value === null) return "";
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value))

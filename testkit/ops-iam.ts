@@ -25,7 +25,7 @@ export interface IamRequest {
 }
 
 /** The IAM action and resource ARNs of a recorded call (undefined for GetCallerIdentity). */
-export function iamRequest(call: AwsCall, standIn: AwsStandIn): IamRequest | undefined {
+function iamRequest(call: AwsCall, standIn: AwsStandIn): IamRequest | undefined {
   const prefix = PREFIX[call.service];
   if (prefix === undefined) throw new Error(`no IAM prefix for ${call.service}`);
   if (call.operation === "GetCallerIdentity") return undefined;

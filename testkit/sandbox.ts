@@ -104,7 +104,7 @@ function stateChange(instanceId: string, from: string, to: string) {
 }
 
 /** Starts every stand-in; prefer {@link sandbox}, which keeps one per process. */
-export async function startSandbox(): Promise<Sandbox> {
+async function startSandbox(): Promise<Sandbox> {
   let behaviour: SandboxBehaviour = HEALTHY;
   let restarted = false;
   let appRequests = 0;

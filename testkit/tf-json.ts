@@ -85,7 +85,7 @@ const REFERENCE = /\$\{([^{}]+)\}/g;
  * attributes the way AWS builds the ARN. Unknown references throw: a test must never pass
  * because a reference silently stayed unresolved.
  */
-export function resolveReference(tf: TfJson, expression: string, depth = 0): string {
+function resolveReference(tf: TfJson, expression: string, depth = 0): string {
   if (depth > 5) throw new Error(`reference loop at ${expression}`);
   const parts = expression.split(".");
   const isData = parts[0] === "data";

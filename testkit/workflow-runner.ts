@@ -47,7 +47,7 @@ export function stepLabel(step: WorkflowStep): string {
 }
 
 /** The command line GitHub uses for a shell keyword. */
-export function shellCommand(shell: string | undefined): string[] {
+function shellCommand(shell: string | undefined): string[] {
   if (shell === undefined) return ["bash", "-e"]; // the runner's default on Linux: no pipefail
   if (shell === "bash") return ["bash", "--noprofile", "--norc", "-eo", "pipefail"];
   if (shell === "sh") return ["sh", "-e"];

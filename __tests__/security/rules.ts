@@ -40,7 +40,7 @@ function blockAt(tf: TfJson, address: string | undefined): TfBlock | undefined {
 }
 
 /** Patterns of secret values that must never appear in Terraform config (and so in state). */
-export const SECRET_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
+const SECRET_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
   {
     name: "Slack webhook URL",
     pattern: /https:\/\/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9/_-]+/,
