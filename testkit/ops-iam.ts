@@ -7,6 +7,7 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { assumeRoleStatement, operatorPolicy } from "../scripts/lib/ops/iam";
+import { alarmArn } from "../stacks/naming";
 import type { AwsCall, AwsStandIn } from "./aws-stand-in";
 
 /** IAM service prefixes of the SigV4 signing names the commands use. */
@@ -33,7 +34,7 @@ function iamRequest(call: AwsCall, standIn: AwsStandIn): IamRequest | undefined 
   const accountId = standIn.accountOf(call.accessKeyId);
   const action = `${prefix}:${call.operation}`;
   const region = call.region ?? "";
-  const alarm = (name: unknown) => `arn:aws:cloudwatch:${region}:${accountId}:alarm:${String(name)}`;
+  const alarm = (name: unknown) => alarmArn(region, accountId, String(name));
   const resources = (() => {
     switch (action) {
       case "sts:AssumeRole":
