@@ -174,7 +174,7 @@ async function startSandbox(): Promise<Sandbox> {
       return ok({
         ARN: arnRegion
           ? secretId
-          : `arn:aws:secretsmanager:${call.region}:123456789012:secret:${secretId}-AbCdEf`,
+          : `arn:aws:secretsmanager:${call.region}:${aws.accountId}:secret:${secretId}-AbCdEf`,
         Name: secretId,
         SecretString: value,
         VersionId: "simulated",
