@@ -16,8 +16,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type AslValidationRequest, validateStateMachineDefinition } from "./asl-diagnostics";
+import { listenOnLoopback } from "./loopback";
 
 /** How a call is encoded on the wire (what its answer must look like). */
 export type AwsProtocol = "json" | "query" | "ec2" | "rest-json" | "rest-xml";
@@ -151,7 +151,7 @@ function escapeXml(text: string): string {
 }
 
 /** Elements for a value: objects by key, lists as repeated `listItem`, scalars as text. */
-export function toXml(value: unknown, listItem = "member"): string {
+function toXml(value: unknown, listItem = "member"): string {
   if (value === undefined || value === null) return "";
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value))
@@ -222,11 +222,7 @@ export class AwsStandIn {
         response.end(String(error));
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", resolve);
-    });
-    const { port } = server.address() as AddressInfo;
+    const port = await listenOnLoopback(server);
     standIn = new AwsStandIn(server, `http://127.0.0.1:${port}`, options.accountId ?? "123456789012");
     if (options.builtins !== false) standIn.installBuiltins();
     return standIn;

@@ -14,7 +14,7 @@ const projectDir = join(__dirname, "..");
  * runtime's copy would) and required through jest, so aws-sdk-client-mock sees the same
  * client classes the test mocks.
  */
-export function loadHandlerFromZip(bundle: FunctionBundle): LambdaHandler {
+function loadHandlerFromZip(bundle: FunctionBundle): LambdaHandler {
   const [entry] = readZip(readFileSync(bundle.zipPath));
   if (entry?.name !== "index.js") throw new Error(`${bundle.name}: zip has no index.js`);
   const dir = join(projectDir, ".cache", "extracted", bundle.sha256Hex.slice(0, 16), bundle.name);

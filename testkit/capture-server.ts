@@ -14,9 +14,9 @@
 import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type IncomingHttpHeaders, type RequestListener } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import type { ChatType, PagerType } from "../contract/senders";
+import { listenOnLoopback } from "./loopback";
 
 export interface CapturedRequest {
   readonly method: string;
@@ -122,11 +122,7 @@ export async function startCaptureServer(options: CaptureServerOptions = {}): Pr
   const { certificate } = options;
   const server = certificate ? createHttpsServer(certificate, listener) : createHttpServer(listener);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const agent = certificate ? new Agent({ connect: { ca: certificate.cert } }) : undefined;
   // undici's Dispatcher and the one @types/node's RequestInit names are one interface declared by
   // two packages (undici, undici-types); the runtime takes the Agent on Node 20 and 24 alike.

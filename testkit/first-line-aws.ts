@@ -16,7 +16,7 @@
 import { randomUUID } from "node:crypto";
 import type { ResolvedConfig, ResolvedInstance, ResolvedRegion } from "../stacks/config";
 import type { FunctionName } from "../stacks/function-catalog";
-import { cpuAlarmName, stateMachineArn } from "../stacks/naming";
+import { alarmArn, cpuAlarmName, stateMachineArn } from "../stacks/naming";
 import { inputTemplate } from "../stacks/regional-first-line";
 import { type RegionalWorkflow, regionalWorkflow } from "../stacks/regional-workflow";
 import { type AwsCall, AwsStandIn, awsError, ok } from "./aws-stand-in";
@@ -186,11 +186,10 @@ export class FirstLineAws {
     const startDate = behaviour.at ?? new Date();
     const name = randomUUID();
     const executionArn = `${deployed.stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
-    const alarmArn = `arn:aws:cloudwatch:${deployed.region.name}:${deployed.accountId}:alarm:${alarmName}`;
     // The rule target's own template, filled as EventBridge fills it.
     const input = renderInputTemplate(inputTemplate(instance.settings), {
       alarmName,
-      alarmArn,
+      alarmArn: alarmArn(deployed.region.name, deployed.accountId, alarmName),
       time: startDate.toISOString(),
     });
     const events: StoredExecution["events"] = [{ timestamp: startDate, type: "ExecutionStarted" }];
@@ -289,7 +288,7 @@ export class FirstLineAws {
         return [
           {
             AlarmName: name,
-            AlarmArn: `arn:aws:cloudwatch:${deployed.region.name}:${deployed.accountId}:alarm:${name}`,
+            AlarmArn: alarmArn(deployed.region.name, deployed.accountId, name),
             StateValue: alarm.state,
             StateUpdatedTimestamp: epoch(alarm.updated),
             Namespace: "AWS/EC2",

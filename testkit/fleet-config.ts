@@ -3,12 +3,8 @@
  * committed example: its defaults, backend and first instance, repeated with distinct instance
  * ids. For scale tests and the bench, which must measure the same shapes.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { AWS_REGIONS } from "../stacks/config/regions";
-
-/** The project root, where cdktf.json (the committed example) lives. */
-const PROJECT_DIR = join(__dirname, "..");
+import { committedExample } from "./synth";
 
 /** The size and layout of a generated fleet. */
 export interface FleetShape {
@@ -27,10 +23,9 @@ export function fleetAccountId(index: number): string {
 
 /** A valid configuration of the given shape; per-region fleets keep one S3 key per stack. */
 export function fleetConfigOf(shape: FleetShape): Record<string, unknown> {
-  const cdktf = JSON.parse(readFileSync(join(PROJECT_DIR, "cdktf.json"), "utf8")) as {
-    context: { firstLine: Record<string, unknown> & { regions: Record<string, { instances: unknown[] }> } };
+  const { regions: exampleRegions, ...example } = committedExample() as Record<string, unknown> & {
+    regions: Record<string, { instances: unknown[] }>;
   };
-  const { regions: exampleRegions, ...example } = cdktf.context.firstLine;
   const template = exampleRegions["eu-west-1"]?.instances[0] as Record<string, unknown>;
   if (shape.regions > AWS_REGIONS.length) throw new Error(`at most ${AWS_REGIONS.length} regions`);
   const regionsOf = (account: number) =>

@@ -7,6 +7,7 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { assumeRoleStatement, operatorPolicy } from "../scripts/lib/ops/iam";
+import { alarmArn } from "../stacks/naming";
 import type { AwsCall, AwsStandIn } from "./aws-stand-in";
 
 /** IAM service prefixes of the SigV4 signing names the commands use. */
@@ -25,7 +26,7 @@ export interface IamRequest {
 }
 
 /** The IAM action and resource ARNs of a recorded call (undefined for GetCallerIdentity). */
-export function iamRequest(call: AwsCall, standIn: AwsStandIn): IamRequest | undefined {
+function iamRequest(call: AwsCall, standIn: AwsStandIn): IamRequest | undefined {
   const prefix = PREFIX[call.service];
   if (prefix === undefined) throw new Error(`no IAM prefix for ${call.service}`);
   if (call.operation === "GetCallerIdentity") return undefined;
@@ -33,7 +34,7 @@ export function iamRequest(call: AwsCall, standIn: AwsStandIn): IamRequest | und
   const accountId = standIn.accountOf(call.accessKeyId);
   const action = `${prefix}:${call.operation}`;
   const region = call.region ?? "";
-  const alarm = (name: unknown) => `arn:aws:cloudwatch:${region}:${accountId}:alarm:${String(name)}`;
+  const alarm = (name: unknown) => alarmArn(region, accountId, String(name));
   const resources = (() => {
     switch (action) {
       case "sts:AssumeRole":

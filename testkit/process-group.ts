@@ -33,7 +33,7 @@ export interface GroupRunOptions {
 }
 
 /** Processes of process group `pgid` (by /proc/<pid>/stat) whose executable name starts with `prefix`. */
-export function groupMembers(pgid: number, prefix: string): { pid: number; rssBytes: number }[] {
+function groupMembers(pgid: number, prefix: string): { pid: number; rssBytes: number }[] {
   const out: { pid: number; rssBytes: number }[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -54,7 +54,7 @@ export function groupMembers(pgid: number, prefix: string): { pid: number; rssBy
 }
 
 /** Sends `signal` to every process of group `pgid`; a group already gone is fine. */
-export function killGroup(pgid: number, signal: NodeJS.Signals = "SIGKILL"): void {
+function killGroup(pgid: number, signal: NodeJS.Signals = "SIGKILL"): void {
   try {
     process.kill(-pgid, signal);
   } catch (error) {

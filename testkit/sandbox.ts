@@ -12,10 +12,11 @@
  * sandbox per process ({@link sandbox}), reconfigured by every scenario.
  */
 import { createServer, type Server } from "node:http";
-import { type AddressInfo, createConnection, createServer as createTcpServer, type Socket } from "node:net";
+import { createConnection, createServer as createTcpServer, type Socket } from "node:net";
 import type { CheckName } from "../contract/checks";
 import { type AwsAnswer, type AwsCall, AwsStandIn, awsError, ok } from "./aws-stand-in";
 import { type CaptureServer, startCaptureServer } from "./capture-server";
+import { listenOnLoopback } from "./loopback";
 import {
   generateEd25519KeyPair,
   publicKeyFingerprint,
@@ -75,13 +76,6 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
 function closeServer(server: Server | ReturnType<typeof createTcpServer>): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
@@ -104,7 +98,7 @@ function stateChange(instanceId: string, from: string, to: string) {
 }
 
 /** Starts every stand-in; prefer {@link sandbox}, which keeps one per process. */
-export async function startSandbox(): Promise<Sandbox> {
+async function startSandbox(): Promise<Sandbox> {
   let behaviour: SandboxBehaviour = HEALTHY;
   let restarted = false;
   let appRequests = 0;
@@ -119,7 +113,7 @@ export async function startSandbox(): Promise<Sandbox> {
     res.writeHead(down ? 503 : 200, { "content-type": "text/plain" });
     res.end(down ? "overloaded" : "ok");
   });
-  const appPort = await listen(app);
+  const appPort = await listenOnLoopback(app);
 
   // --- sshd behind a relay --------------------------------------------------------------------
   const hostKeys = generateEd25519KeyPair();
@@ -143,7 +137,7 @@ export async function startSandbox(): Promise<Sandbox> {
     socket.on("close", () => upstream.destroy());
     socket.pipe(upstream).pipe(socket);
   });
-  const sshPort = await listen(relay);
+  const sshPort = await listenOnLoopback(relay);
 
   // --- a TCP service ----------------------------------------------------------------------------
   const tcp = createTcpServer((socket) => {
@@ -151,7 +145,7 @@ export async function startSandbox(): Promise<Sandbox> {
     if (isDown("tcp")) socket.resetAndDestroy();
     else socket.end();
   });
-  const tcpPort = await listen(tcp);
+  const tcpPort = await listenOnLoopback(tcp);
 
   // --- chat and pager ---------------------------------------------------------------------------
   const chat = await startCaptureServer({ status: 200, body: "ok" });
@@ -180,7 +174,7 @@ export async function startSandbox(): Promise<Sandbox> {
       return ok({
         ARN: arnRegion
           ? secretId
-          : `arn:aws:secretsmanager:${call.region}:123456789012:secret:${secretId}-AbCdEf`,
+          : `arn:aws:secretsmanager:${call.region}:${aws.accountId}:secret:${secretId}-AbCdEf`,
         Name: secretId,
         SecretString: value,
         VersionId: "simulated",

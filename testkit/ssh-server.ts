@@ -1,7 +1,8 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes, timingSafeEqual } from "node:crypto";
-import { type AddressInfo, createServer, type Socket } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { type Connection, type ParsedKey, Server, utils } from "ssh2";
 import { fingerprintOf } from "../functions/ssh-check/fingerprint";
+import { listenOnLoopback } from "./loopback";
 
 /** The fingerprint a pin of this public key (an OpenSSH `.pub` line) holds: the product's own helper. */
 export function publicKeyFingerprint(publicKey: string): string {
@@ -184,8 +185,7 @@ export async function startSshServer(options: SshServerOptions): Promise<Running
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     port,
     authAttempts,
@@ -223,8 +223,7 @@ export async function startSilentServer(): Promise<SilentServer> {
     // Read and drop the client's banner: a paused socket never notices the client hanging up.
     socket.resume();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     port,
     idle: () =>
@@ -240,8 +239,7 @@ export async function startSilentServer(): Promise<SilentServer> {
 /** A loopback port that was free a moment ago and has nothing listening: connection refused. */
 export async function closedPort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }

@@ -30,13 +30,13 @@ export interface StressConfig {
 }
 
 /** Shell text with every sequence Terraform's templates or EventBridge could misread. */
-export const AWKWARD_COMMAND = `test -n "\${HOME}" && printf '%{ok} %%{kept} $\${kept} $$\${kept}' 'C:\\temp\\' "quoted \\"twice\\"" ✓`;
+const AWKWARD_COMMAND = `test -n "\${HOME}" && printf '%{ok} %%{kept} $\${kept} $$\${kept}' 'C:\\temp\\' "quoted \\"twice\\"" ✓`;
 /** A body text with unicode, a directive, quotes and a backslash. */
-export const AWKWARD_BODY = `Grüße – 健康 ✓ 🚑 "%{ if ok }up%{ endif }" \\ done`;
+const AWKWARD_BODY = `Grüße – 健康 ✓ 🚑 "%{ if ok }up%{ endif }" \\ done`;
 /** An address whose query string holds both template openers. */
-export const AWKWARD_ADDRESS = `https://eu.example.com/health?probe=\${x}&tag=%{y}&raw=$\${z}`;
+const AWKWARD_ADDRESS = `https://eu.example.com/health?probe=\${x}&tag=%{y}&raw=$\${z}`;
 /** A value equal to an EventBridge placeholder: it must arrive as text. */
-export const PLACEHOLDER_LOOKALIKE = "<time>";
+const PLACEHOLDER_LOOKALIKE = "<time>";
 
 const FINGERPRINTS = [
   "SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw",
@@ -77,7 +77,7 @@ function eachRegion(draft: Draft): [string, DraftRegion, number][] {
   return Object.entries(draft.regions).map(([name, region], index) => [name, region, index]);
 }
 
-export const FEATURES = {
+const FEATURES = {
   awkwardLiterals: {
     name: "awkward literal text (${, %{, $${, quotes, backslashes, unicode, <time>)",
     apply: (draft) => {

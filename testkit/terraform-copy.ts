@@ -116,7 +116,7 @@ export interface StackCopy {
  * list: an older mirrored provider predates regions the pinned one knows (5.100 rejects
  * ap-southeast-6), and the configuration already accepts only AWS's region names.
  */
-export function testEnvironmentOverride(doc: TfDocument, stateFile: string | undefined): Json {
+function testEnvironmentOverride(doc: TfDocument, stateFile: string | undefined): Json {
   return {
     ...(stateFile === undefined ? {} : { terraform: { backend: { local: { path: stateFile } } } }),
     provider: {

@@ -72,6 +72,17 @@ export function regionOf(tf: TfJson, body: TfBlock): string {
   return region;
 }
 
+/**
+ * The block at a Terraform address (`aws_x.id` or `data.aws_x.id`, as {@link referencedAddress}
+ * gives it), or undefined when there is no address or the stack has no such block.
+ */
+export function blockByAddress(tf: TfJson, address: string | undefined): TfBlock | undefined {
+  if (address === undefined) return undefined;
+  const isData = address.startsWith("data.");
+  const [type = "", id = ""] = (isData ? address.slice("data.".length) : address).split(".");
+  return (isData ? tf.data : tf.resource)?.[type]?.[id];
+}
+
 function stringAttr(body: TfBlock, attr: string, address: string): string {
   const value = body[attr];
   if (typeof value !== "string") throw new Error(`${address}.${attr} is not a string`);
@@ -85,15 +96,15 @@ const REFERENCE = /\$\{([^{}]+)\}/g;
  * attributes the way AWS builds the ARN. Unknown references throw: a test must never pass
  * because a reference silently stayed unresolved.
  */
-export function resolveReference(tf: TfJson, expression: string, depth = 0): string {
+function resolveReference(tf: TfJson, expression: string, depth = 0): string {
   if (depth > 5) throw new Error(`reference loop at ${expression}`);
   const parts = expression.split(".");
   const isData = parts[0] === "data";
   const [type, id, attr] = isData ? parts.slice(1) : parts;
   if (!type || !id || !attr) throw new Error(`cannot parse reference \${${expression}}`);
-  const body = (isData ? tf.data : tf.resource)?.[type]?.[id];
-  if (!body) throw new Error(`reference to a missing block: \${${expression}}`);
   const address = `${isData ? "data." : ""}${type}.${id}`;
+  const body = blockByAddress(tf, address);
+  if (!body) throw new Error(`reference to a missing block: \${${expression}}`);
   const attribute = (name: string) => resolveString(tf, stringAttr(body, name, address), depth + 1);
   const region = () => regionOf(tf, body);
   const key = `${type}.${attr}`;

@@ -43,7 +43,7 @@ export const FUNCTION_NAMES_AS_DEPLOYED = Object.fromEntries(FUNCTION_NAMES.map(
  * The function a Task's FunctionName invokes: the bare name or a deployed name or
  * ARN ending in `-<name>` (`first-line-eu-west-1-url-check`); no function name ends another.
  */
-export function functionNamed(functionName: string): FunctionName | undefined {
+function functionNamed(functionName: string): FunctionName | undefined {
   return FUNCTION_NAMES.find(
     (n) => functionName === n || functionName.endsWith(`-${n}`) || functionName.endsWith(`:${n}`),
   );
@@ -329,7 +329,7 @@ function describeInstanceStatus(instanceId: string, status: InstanceStatus): unk
  * The workflow as the tests run it: the stack's own builder, the deployed function names as the
  * harness understands them, the fake lock table's name, and the machine timeout of the defaults.
  */
-export function harnessDefinition(): AslDefinition {
+function harnessDefinition(): AslDefinition {
   return buildDefinition({
     functionNames: FUNCTION_NAMES_AS_DEPLOYED,
     lockTableName: new FakeLockTable().tableName,
@@ -381,7 +381,7 @@ export function checkResult(
  * Stubs for every function: checks pass, restart-instance does the real plan and elapsed
  * arithmetic and accepts every restart, the notifiers deliver.
  */
-export function defaultLambdas(): Record<FunctionName, LambdaHandler> {
+function defaultLambdas(): Record<FunctionName, LambdaHandler> {
   const checks: Record<string, LambdaHandler> = Object.fromEntries(
     CHECKS.map((check) => [check.functionName, () => checkResult(check.name)]),
   );

@@ -5,7 +5,7 @@
  * workflow's, the job's and the step's `env`, `${{ }}` expressions replaced by values the test
  * gives, and GITHUB_OUTPUT / GITHUB_ENV files. `uses:` steps are reported, not run.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -47,7 +47,7 @@ export function stepLabel(step: WorkflowStep): string {
 }
 
 /** The command line GitHub uses for a shell keyword. */
-export function shellCommand(shell: string | undefined): string[] {
+function shellCommand(shell: string | undefined): string[] {
   if (shell === undefined) return ["bash", "-e"]; // the runner's default on Linux: no pipefail
   if (shell === "bash") return ["bash", "--noprofile", "--norc", "-eo", "pipefail"];
   if (shell === "sh") return ["sh", "-e"];
@@ -108,12 +108,14 @@ export function runStep(o: RunStepOptions): Promise<StepResult> {
   const shell = step.shell ?? o.job.defaults?.run?.shell ?? o.workflow.defaults?.run?.shell;
   const [command, ...args] = shellCommand(shell);
   const cwd = step["working-directory"] ? join(o.cwd, step["working-directory"]) : o.cwd;
-  return runProcess(command as string, [...args, script], { cwd, env }).then(({ code, output }) => {
-    const outputs: Record<string, string> = {};
-    for (const line of readFileSync(outputFile, "utf8").split("\n")) {
-      const m = /^([^=]+)=(.*)$/.exec(line);
-      if (m) outputs[m[1] as string] = m[2] as string;
-    }
-    return { label: stepLabel(step), code, output, outputs };
-  });
+  return runProcess(command as string, [...args, script], { cwd, env })
+    .then(({ code, output }) => {
+      const outputs: Record<string, string> = {};
+      for (const line of readFileSync(outputFile, "utf8").split("\n")) {
+        const m = /^([^=]+)=(.*)$/.exec(line);
+        if (m) outputs[m[1] as string] = m[2] as string;
+      }
+      return { label: stepLabel(step), code, output, outputs };
+    })
+    .finally(() => rmSync(dir, { recursive: true, force: true }));
 }

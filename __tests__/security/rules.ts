@@ -5,6 +5,7 @@
  */
 
 import {
+  blockByAddress,
   dataSources,
   providerRegions,
   referencedAddress,
@@ -33,14 +34,8 @@ function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
 }
 
-function blockAt(tf: TfJson, address: string | undefined): TfBlock | undefined {
-  if (address === undefined) return undefined;
-  const [type = "", id = ""] = address.split(".");
-  return tf.resource?.[type]?.[id];
-}
-
 /** Patterns of secret values that must never appear in Terraform config (and so in state). */
-export const SECRET_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
+const SECRET_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
   {
     name: "Slack webhook URL",
     pattern: /https:\/\/hooks\.slack\.com\/(services|workflows|triggers)\/[A-Za-z0-9/_-]+/,
@@ -69,9 +64,7 @@ function regionsPointedTo(tf: TfJson, value: unknown): { what: string; region: s
   if (typeof value !== "string") return [];
   const out: { what: string; region: string }[] = [];
   const literal = value.replace(/\$\{([^{}]+)\}/g, (whole: string) => {
-    const address = referencedAddress(whole);
-    const [type = "", id = ""] = (address ?? "").replace(/^data\./, "").split(".");
-    const block = address?.startsWith("data.") ? tf.data?.[type]?.[id] : tf.resource?.[type]?.[id];
+    const block = blockByAddress(tf, referencedAddress(whole));
     if (block?.provider !== undefined) out.push({ what: whole, region: regionOf(tf, block) });
     return "";
   });
@@ -203,7 +196,7 @@ export const RULES: readonly Rule[] = [
           if (!["ALL", "ERROR"].includes(String(logging.level))) v(`logging level ${String(logging.level)}`);
           if (logging.include_execution_data !== true) v("include_execution_data is not true");
           const destination = logging.log_destination;
-          const group = blockAt(tf, referencedAddress(destination));
+          const group = blockByAddress(tf, referencedAddress(destination));
           if (
             typeof destination !== "string" ||
             !/^\$\{aws_cloudwatch_log_group\./.test(destination) ||
