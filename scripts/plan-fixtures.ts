@@ -18,7 +18,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { regionalName } from "../stacks/naming";
+import { deadLetterQueueName, regionalName } from "../stacks/naming";
 import { AwsStandIn } from "../testkit/aws-stand-in";
 import { runInOwnGroup } from "../testkit/process-group";
 import { committedExample, PROJECT_DIR, type Synthesized, synthConfig } from "../testkit/synth";
@@ -114,7 +114,7 @@ function withRenamedQueues(base: ManifestStack, stackName: string, dir: string):
   let edits = 0;
   for (const region of REGIONS) {
     // The queue's name as the regional construct gives it, as a whole value (not a longer name).
-    const name = new RegExp(`(?<![\\w-])${regionalName(stackName, region, "dlq")}(?![\\w-])`, "g");
+    const name = new RegExp(`(?<![\\w-])${deadLetterQueueName(stackName, region)}(?![\\w-])`, "g");
     text = text.replace(name, () => {
       edits++;
       return regionalName(stackName, region, "dead-letters");

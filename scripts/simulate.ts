@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from "../stacks/config";
 import { closeSandbox } from "../testkit/sandbox";
 import { runCommand, usageLine } from "./lib/command";
 import { formatSimulation, SCENARIOS, simulate, UsageError } from "./lib/simulate";
+import { usageErrorText } from "./lib/usage";
 
 const command = {
   invocation: "npm run simulate --",
@@ -94,7 +95,7 @@ async function main(args: {
 
 runCommand(command, main, (err, write) => {
   if (err instanceof UsageError) {
-    write(`simulate: ${err.message}; choose one of:\n${err.choices.map((c) => `  ${c}\n`).join("")}`);
+    write(usageErrorText(command.name, err));
     return 1;
   }
   if (err instanceof ConfigError) {

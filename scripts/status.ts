@@ -5,7 +5,7 @@
  * scripts/lib/ops/status.ts.
  */
 import { JSON_OPTION, OPS_NOTES, runOpsCommand, TARGET_OPTIONS } from "./lib/ops/context";
-import { status } from "./lib/ops/status";
+import { LAST_EXECUTION_LOOKBACK, status } from "./lib/ops/status";
 
 const command = {
   invocation: "npm run status --",
@@ -16,7 +16,7 @@ const command = {
     "region (in parallel) unless --account or --region narrows it.",
   options: { ...TARGET_OPTIONS, ...JSON_OPTION },
   notes: [
-    "The last execution is the newest of the region's last 100 (ListExecutions, then DescribeExecution).",
+    `The last execution is the newest of the region's last ${LAST_EXECUTION_LOOKBACK} (ListExecutions, then DescribeExecution).`,
     ...OPS_NOTES,
   ],
 } as const;

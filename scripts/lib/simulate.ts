@@ -9,7 +9,8 @@ import { CHECK_NAMES, type CheckName, checkNamed } from "../../contract/checks";
 import type { EscalationReason, InstanceSettings } from "../../contract/workflow";
 import type { ResolvedConfig } from "../../stacks/config";
 import { FUNCTION_NAMES, type FunctionName } from "../../stacks/function-catalog";
-import { regionalName } from "../../stacks/naming";
+import { alarmArn, cpuAlarmName } from "../../stacks/naming";
+import { regionalWorkflow } from "../../stacks/regional-workflow";
 import type { AslDefinition } from "../../stacks/workflow";
 import { type AwsAnswer, awsError } from "../../testkit/aws-stand-in";
 import type { CapturedRequest } from "../../testkit/capture-server";
@@ -29,7 +30,7 @@ import {
   STOPPED,
   STOPPING,
 } from "../../testkit/workflow-harness";
-import { findRegion, regionWorkflow } from "./region-workflow";
+import { findRegion } from "./region-workflow";
 import { UsageError } from "./usage";
 
 export { UsageError } from "./usage";
@@ -311,8 +312,6 @@ export const SCENARIOS: readonly Scenario[] = [
   }),
 ];
 
-/** A request the simulator cannot run; `choices` are the valid values to show the user. */
-
 /** One state the execution entered, at its simulated time. */
 export interface Step {
   readonly state: string;
@@ -504,7 +503,7 @@ export function clockText(seconds: number): string {
 /** Runs one scenario for one instance. Throws UsageError for a request that cannot run. */
 export async function simulate(request: SimulationRequest): Promise<SimulationResult> {
   const { region, settings: configured, scenario } = resolveRequest(request);
-  const workflow = regionWorkflow(request.config, region.name, region.account?.name);
+  const workflow = regionalWorkflow(request.config.stackName, region);
   const sb = await sandbox();
   const loaded = await realHandlers(sb);
   const setup = scenario.setup(configured);
@@ -527,21 +526,17 @@ export async function simulate(request: SimulationRequest): Promise<SimulationRe
   const lockTable = new FakeLockTable(workflow.lockTableName);
   if (setup.lockItem) lockTable.seed(configured.instanceId, setup.lockItem);
 
-  const alarmName = regionalName(request.config.stackName, region.name, `${configured.instanceId}-cpu`);
+  const alarmName = cpuAlarmName(request.config.stackName, region.name, configured.instanceId);
   const input = {
     instance: settings,
     alarm: {
       name: alarmName,
-      arn: `arn:aws:cloudwatch:${region.name}:123456789012:alarm:${alarmName}`,
+      arn: alarmArn(region.name, "123456789012", alarmName),
       time: CLOCK_START.replace(/\.000Z$/, "Z"),
     },
   };
   const executionName = `simulate-${scenario.name}`;
-  const executionArn = `arn:aws:states:${region.name}:123456789012:execution:${regionalName(
-    request.config.stackName,
-    region.name,
-    "remediation",
-  )}:${executionName}`;
+  const executionArn = `arn:aws:states:${region.name}:123456789012:execution:${workflow.stateMachineName}:${executionName}`;
 
   // Two clocks over the same simulated time: `clock` answers $$.State.EnteredTime and moves the
   // moment a Wait starts; `elapsed` times the steps in event order.

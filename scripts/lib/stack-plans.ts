@@ -3,6 +3,7 @@
  * exactly one stack name (`cdktf diff '*'` answers "Could not find stack: *"), while a
  * per-region fleet has one stack per account x region.
  */
+import { inBatches } from "./in-batches";
 import { runProcess } from "./run-process";
 import { UsageError } from "./usage";
 
@@ -65,19 +66,10 @@ async function planOne(stack: string, options: DiffOptions): Promise<StackDiff> 
  * Plans every stack in `stacks` with at most `parallelism` at once; resolves with one result per
  * stack in the order given, whether each plan succeeded or not.
  */
-export async function planStacks(stacks: readonly string[], options: DiffOptions): Promise<StackDiff[]> {
-  const parallelism = Math.max(1, options.parallelism ?? 2);
-  const results: StackDiff[] = new Array(stacks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < stacks.length) {
-      const index = next++;
-      const stack = stacks[index] as string;
-      const diff = await planOne(stack, options);
-      results[index] = diff;
-      options.onDone?.(diff);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallelism, stacks.length) }, worker));
-  return results;
+export function planStacks(stacks: readonly string[], options: DiffOptions): Promise<StackDiff[]> {
+  return inBatches(stacks, Math.max(1, options.parallelism ?? 2), async (stack) => {
+    const diff = await planOne(stack, options);
+    options.onDone?.(diff);
+    return diff;
+  });
 }

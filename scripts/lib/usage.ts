@@ -11,3 +11,8 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/** How a command prints a UsageError: `<name>: <message>; choose one of:` and the choices indented, one a line. */
+export function usageErrorText(name: string, err: UsageError): string {
+  return `${name}: ${err.message}; choose one of:\n${err.choices.map((c) => `  ${c}\n`).join("")}`;
+}

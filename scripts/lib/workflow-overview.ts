@@ -7,6 +7,7 @@
  */
 import type { AslDefinition } from "../../stacks/workflow";
 import { type AslGraph, aslGraph } from "./asl-graph";
+import { CLASS_DEFS, mermaidText } from "./mermaid";
 
 /** One box of the overview. */
 export interface Phase {
@@ -134,10 +135,6 @@ export function unclaimedStates(definition: AslDefinition): string[] {
   return Object.keys(definition.States).filter((name) => !PHASES.some((p) => p.match.test(name)));
 }
 
-function text(value: string): string {
-  return value.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
-}
-
 /** One box of the overview. */
 export interface OverviewBox {
   /** Mermaid node id (`p0`, `p1`, ...). */
@@ -196,11 +193,10 @@ export function overviewGraph(
 export function overviewMermaid(definition: AslDefinition, graph: AslGraph = aslGraph(definition)): string {
   const { boxes, edges } = overviewGraph(definition, graph);
   const lines = ["flowchart TD"];
-  for (const b of boxes) lines.push(`  ${b.id}${b.phase.shape[0]}"${text(b.label)}"${b.phase.shape[1]}`);
+  for (const b of boxes)
+    lines.push(`  ${b.id}${b.phase.shape[0]}"${mermaidText(b.label)}"${b.phase.shape[1]}`);
   for (const e of edges) lines.push(`  ${e.from} ${e.catchOnly ? "-. on error .->" : "-->"} ${e.to}`);
-  lines.push("  classDef start stroke-width:3px");
-  lines.push("  classDef succeed fill:#d4f7d4,stroke:#2e7d32");
-  lines.push("  classDef fail fill:#fbd5d5,stroke:#c62828");
+  lines.push(...CLASS_DEFS);
   for (const kind of ["start", "succeed", "fail"] as const) {
     const ids = boxes.filter((b) => b.phase.kind === kind).map((b) => b.id);
     if (ids.length) lines.push(`  class ${ids.join(",")} ${kind}`);

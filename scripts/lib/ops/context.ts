@@ -11,7 +11,7 @@ import {
   type OptionValues,
   runCommand,
 } from "../command";
-import { UsageError } from "../usage";
+import { UsageError, usageErrorText } from "../usage";
 import { OpsAwsError } from "./aws-call";
 import { AwsSession } from "./session";
 
@@ -100,7 +100,7 @@ export function shellContext(command: string): OpsContext {
  */
 export function opsFailure(name: string, err: unknown, write: (text: string) => void): number | undefined {
   if (err instanceof UsageError) {
-    write(`${name}: ${err.message}; choose one of:\n${err.choices.map((c) => `  ${c}\n`).join("")}`);
+    write(usageErrorText(name, err));
     return EXIT.usage;
   }
   if (err instanceof OpsRefusal) {

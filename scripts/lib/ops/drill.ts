@@ -156,10 +156,12 @@ async function follow(
   io.err(
     `drill: waiting for EventBridge to start the execution (up to ${formatDuration(START_TIMEOUT_MS)})\n`,
   );
+  // Executions already described and found to be another alarm's are not described again.
+  const notOurs = new Set(before);
   let executionArn: string | undefined;
   while (executionArn === undefined) {
     const fresh = (await listExecutions(machine, { limit: RECENT })).filter(
-      (e) => !before.has(e.executionArn),
+      (e) => !notOurs.has(e.executionArn),
     );
     for (const e of fresh.reverse()) {
       const described = await describeExecution(machine, e.executionArn ?? "");
@@ -167,6 +169,7 @@ async function follow(
         executionArn = described.executionArn;
         break;
       }
+      notOurs.add(e.executionArn);
     }
     if (executionArn !== undefined) break;
     if (ctx.now().getTime() - startedAt.getTime() > START_TIMEOUT_MS) {

@@ -14,6 +14,7 @@ import {
 import { OUTCOMES, type Outcome, type WorkflowInput } from "../../../contract/workflow";
 import { executionConsoleUrl, restartMs } from "../../../functions/shared/message";
 import type { WorkflowOutput } from "../../../stacks/workflow";
+import { inBatches } from "../in-batches";
 import { awsCall, awsPages } from "./aws-call";
 import type { RegionClients, RegionTarget } from "./target";
 
@@ -161,24 +162,6 @@ export function describeExecution(
   return awsCall({ action: "states:DescribeExecution", resource: executionArn, where: machine.where }, () =>
     machine.client.send(new DescribeExecutionCommand({ executionArn })),
   );
-}
-
-/** Calls `work` on each item, at most `concurrency` at a time, keeping the order. */
-export async function inBatches<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return out;
 }
 
 /** DescribeExecution calls in flight per region (Step Functions' DescribeExecution bucket is small). */

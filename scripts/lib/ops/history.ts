@@ -22,7 +22,7 @@ export interface HistoryArgs extends TargetOptions {
 }
 
 /** The outcome cell: the outcome, `running`, or the status with its error. */
-function outcomeCell(row: ExecutionRow): string {
+export function outcomeCell(row: ExecutionRow): string {
   if (row.outcome) return row.outcome;
   if (row.status === "RUNNING") return "running";
   return row.error ? `${row.status} (${row.error})` : row.status;

@@ -18,6 +18,7 @@ import {
   type MachineRef,
   regionMachine,
 } from "./executions";
+import { outcomeCell } from "./history";
 import {
   type LockItem,
   lockIsLive,
@@ -118,15 +119,12 @@ async function regionStatus(
 
 /** The execution as one cell: outcome (or status), reason, restart, when. */
 export function executionCell(row: ExecutionRow, now: Date): string {
-  const what =
-    row.outcome ??
-    (row.status === "RUNNING" ? "running" : `${row.status}${row.error ? ` (${row.error})` : ""}`);
   const reason =
     row.outcome && row.reason
       ? ` (${row.outcome === "paused" ? JSON.stringify(row.reason) : row.reason})`
       : "";
   const restart = row.restartSeconds === undefined ? "" : `, restart ${row.restartSeconds} s`;
-  return `${what}${reason}${restart}, ${shortInstant(row.startedAt)} (${relativeTime(row.startedAt, now)})`;
+  return `${outcomeCell(row)}${reason}${restart}, ${shortInstant(row.startedAt)} (${relativeTime(row.startedAt, now)})`;
 }
 
 function pauseCell(pause: InstanceStatus["pause"], now: Date): string {

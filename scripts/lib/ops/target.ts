@@ -9,7 +9,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { ResolvedConfig, ResolvedInstance, ResolvedRegion } from "../../../stacks/config";
 import { cpuAlarmName, stateMachineArn } from "../../../stacks/naming";
-import { findRegion, type RegionWorkflow, regionWorkflow } from "../region-workflow";
+import { regionalWorkflow } from "../../../stacks/regional-workflow";
+import { findRegion, type RegionWorkflow } from "../region-workflow";
 import { UsageError } from "../usage";
 import type { AwsSession } from "./session";
 
@@ -41,7 +42,8 @@ export function regionLabel(region: ResolvedRegion): string {
 
 function regionTarget(config: ResolvedConfig, region: ResolvedRegion): RegionTarget {
   return {
-    ...regionWorkflow(config, region.name, region.account?.name),
+    region,
+    ...regionalWorkflow(config.stackName, region),
     stackName: config.stackName,
     label: regionLabel(region),
   };
