@@ -7,6 +7,8 @@ const common = {
   transform,
   setupFiles: ["<rootDir>/__tests__/setup-env.ts"],
   moduleFileExtensions: ["ts", "js", "json"],
+  // Native addons load as they do in Lambda: not at all (see testkit/without-native-module.js).
+  moduleNameMapper: { "\\.node$": "<rootDir>/testkit/without-native-module.js" },
 };
 module.exports = {
   projects: [

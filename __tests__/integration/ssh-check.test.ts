@@ -108,6 +108,12 @@ function storeUserKey(privateKey: string): void {
   secretsMock.on(GetSecretValueCommand, { SecretId: KEY_SECRET }).resolves({ SecretString: privateKey });
 }
 
+it("runs ssh2 on its JavaScript ciphers, as the deployed bundle does (it leaves *.node out)", () => {
+  // The native binding is optional; a test that loaded it would exercise code Lambda never runs.
+  const crypto = require("ssh2/lib/protocol/crypto.js") as { bindingAvailable: boolean };
+  expect(crypto.bindingAvailable).toBe(false);
+});
+
 describe("ssh-check in handshake mode", () => {
   it("passes when the server presents the pinned host key, without sending any credentials", async () => {
     const result = await runSshCheck(event(settings()), deps());
